@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Whetstone.Cli.Commands;
+
+/// <summary><c>whet bench …</c>: performance benchmarks. Each sub-verb is one benchmark.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the <c>bench</c> verb with its sub-verbs.</summary>
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure kernels, training and generation. Example: whet bench gemm --json");
+        return bench;
+    }
+}

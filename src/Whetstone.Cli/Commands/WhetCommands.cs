@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Whetstone.Cli.Commands;
+
+/// <summary>The verbs of <c>whet</c>. Each verb is built by its own file in this folder.</summary>
+public static class WhetCommands
+{
+    /// <summary>Every top-level verb, in the order <c>whet --help</c> lists them.</summary>
+    public static IEnumerable<Command> All()
+    {
+        yield return BenchCommand.Create();
+    }
+}
