@@ -1,6 +1,7 @@
 using System.Globalization;
 using Whetstone.Agents.Environments.Bandit;
 using Whetstone.Agents.Environments.Calc;
+using Whetstone.Agents.Environments.Maze;
 using Whetstone.Agents.Environments.TicTacToe;
 
 namespace Whetstone.Agents.Environments;
@@ -47,6 +48,11 @@ public static class EnvironmentCatalog
                 Opponent = Enum.Parse<TicTacToeOpponent>(o["opponent"], ignoreCase: true),
                 MaxTurns = Int(o, "max_turns"),
             })),
+        new(MazeEnvironmentFactory.EnvironmentName,
+            "Partially observed maze (3x3 view). Reward 1 for reaching the goal within the move budget.",
+            ["move"],
+            [EnvironmentOption.Integer("size", "maze cells per side (grid is 2*size+1 squares)", 4, 2, 12)],
+            o => new MazeEnvironmentFactory(new MazeOptions { Size = Int(o, "size") })),
     ];
 
     /// <summary>The registered environment called <paramref name="name"/>, or null.</summary>
