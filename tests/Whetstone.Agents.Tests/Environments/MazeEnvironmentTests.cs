@@ -39,7 +39,7 @@ public class MazeEnvironmentTests(ITestOutputHelper output)
     [Theory]
     [InlineData(3)]
     [InlineData(4)]
-    [InlineData(6)]
+    [InlineData(5)]
     public async Task ExpertReachesTheGoalAndRandomMovesRarelyDo(int size)
     {
         var factory = new MazeEnvironmentFactory(new MazeOptions { Size = size });

@@ -31,6 +31,8 @@ internal sealed class MazeLayout
     private MazeLayout(bool[,] open, GridPoint start, GridPoint goal)
     {
         _open = open;
+        foreach (var square in open)
+            OpenSquares += square ? 1 : 0;
         Start = start;
         Goal = goal;
     }
@@ -43,16 +45,7 @@ internal sealed class MazeLayout
 
     public bool IsOpen(GridPoint p) => p.Row >= 0 && p.Col >= 0 && p.Row < Side && p.Col < Side && _open[p.Row, p.Col];
 
-    public int OpenSquares
-    {
-        get
-        {
-            var count = 0;
-            foreach (var open in _open)
-                count += open ? 1 : 0;
-            return count;
-        }
-    }
+    public int OpenSquares { get; }
 
     public static MazeLayout Generate(TaskRandom random, int size)
     {
