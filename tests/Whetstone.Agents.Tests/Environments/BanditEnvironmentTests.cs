@@ -72,9 +72,10 @@ public class BanditEnvironmentTests(ITestOutputHelper output)
         var means = environment.Means;
         double reward = 0;
         EnvironmentStep step = null!;
-        foreach (var arm in new[] { 1, 2, 2, 3 })
+        foreach (var arm in new[] { "1", "2", "2.0", "3" })
         {
             step = await environment.StepAsync(AgentAction.Call(new ToolCall("c", "pull", $"{{\"arm\":{arm}}}")));
+            Assert.False(step.Observations[0].IsError);
             reward += step.Reward;
         }
         Assert.True(step.Done);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Whetstone.Agents.Tools;
 using Whetstone.Agents.Trajectories;
@@ -104,11 +103,12 @@ public sealed class CalcEnvironment : IEnvironment
 
     private ToolResult Answer(JsonElement arguments)
     {
-        var value = arguments.GetProperty("value").GetDouble();
+        var element = arguments.GetProperty("value");
+        var value = element.GetDouble();
         _answered = true;
         var correct = value == Problem.Answer;
         _reward = correct ? 1 : 0;
-        var shown = value.ToString(CultureInfo.InvariantCulture);
+        var shown = element.GetRawText();
         return ToolResult.Ok(correct ? $"{shown} is correct." : $"{shown} is wrong.");
     }
 }
