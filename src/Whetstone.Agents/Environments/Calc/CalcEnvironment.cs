@@ -20,6 +20,8 @@ public sealed class CalcEnvironment : IEnvironment
     private CalcProblem? _problem;
     private int _turns;
     private bool _done;
+    private bool _answered;
+    private double _reward;
 
     /// <summary>Creates an environment with <paramref name="options"/>.</summary>
     public CalcEnvironment(CalcOptions options)
@@ -39,9 +41,6 @@ public sealed class CalcEnvironment : IEnvironment
 
     /// <summary>The current problem with its worked solution; hidden from the agent, read by the expert.</summary>
     internal CalcProblem Problem => _problem ?? throw new InvalidOperationException("Call ResetAsync before using the calc environment.");
-
-    private double _reward;
-    private bool _answered;
 
     /// <inheritdoc />
     public ValueTask<EnvironmentReset> ResetAsync(EnvironmentTask task, CancellationToken cancellationToken = default)
