@@ -2,7 +2,9 @@ using System.Globalization;
 using Whetstone.Agents.Environments.Bandit;
 using Whetstone.Agents.Environments.Calc;
 using Whetstone.Agents.Environments.Maze;
+using Whetstone.Agents.Environments.SearchQa;
 using Whetstone.Agents.Environments.TicTacToe;
+using Whetstone.Agents.Environments.ToolApi;
 
 namespace Whetstone.Agents.Environments;
 
@@ -53,6 +55,19 @@ public static class EnvironmentCatalog
             ["move"],
             [EnvironmentOption.Integer("size", "maze cells per side (grid is 2*size+1 squares)", 4, 2, 12)],
             o => new MazeEnvironmentFactory(new MazeOptions { Size = Int(o, "size") })),
+        new(SearchQaEnvironmentFactory.EnvironmentName,
+            "Multi-hop questions over a generated encyclopedia (BM25 search). Reward exact match, or F1 by option.",
+            ["search", "answer"],
+            [
+                EnvironmentOption.Choice("reward", "exact match or token F1", "em", "em", "f1"),
+                EnvironmentOption.Integer("max_turns", "assistant turns before the episode ends", 8, 2, 50),
+            ],
+            o => new SearchQaEnvironmentFactory(new SearchQaOptions { RewardF1 = o["reward"] == "f1", MaxTurns = Int(o, "max_turns") })),
+        new(ToolApiEnvironmentFactory.EnvironmentName,
+            "Everyday requests over 24 schema-typed tools; right tool, right arguments, then a reply. Reward 1 on success.",
+            ["24 tools: get_weather, convert_currency, create_event, search_flights, …"],
+            [EnvironmentOption.Integer("max_turns", "assistant turns before the episode ends", 6, 2, 50)],
+            o => new ToolApiEnvironmentFactory(new ToolApiOptions { MaxTurns = Int(o, "max_turns") })),
     ];
 
     /// <summary>The registered environment called <paramref name="name"/>, or null.</summary>
