@@ -65,7 +65,7 @@ public static class EnvironmentCatalog
             o => new SearchQaEnvironmentFactory(new SearchQaOptions { RewardF1 = o["reward"] == "f1", MaxTurns = Int(o, "max_turns") })),
         new(ToolApiEnvironmentFactory.EnvironmentName,
             "Everyday requests over 24 schema-typed tools; right tool, right arguments, then a reply. Reward 1 on success.",
-            ["24 tools: get_weather, convert_currency, create_event, search_flights, …"],
+            ToolApiCatalog.Create().Definitions.Select(d => d.Name).ToList(),
             [EnvironmentOption.Integer("max_turns", "assistant turns before the episode ends", 6, 2, 50)],
             o => new ToolApiEnvironmentFactory(new ToolApiOptions { MaxTurns = Int(o, "max_turns") })),
     ];

@@ -9,8 +9,8 @@ namespace Whetstone.Agents.Tests.Environments;
 public class EnvironmentCatalogTests
 {
     [Fact]
-    public void ListsTheFourBuiltIns() =>
-        Assert.Equal(["calc", "bandit", "tictactoe", "maze"], EnvironmentCatalog.All.Select(d => d.Name));
+    public void ListsTheSixBuiltIns() =>
+        Assert.Equal(["calc", "bandit", "tictactoe", "maze", "search-qa", "tool-api"], EnvironmentCatalog.All.Select(d => d.Name));
 
     [Fact]
     public async Task ListedToolsAreTheToolsTheEnvironmentsOffer()
@@ -39,7 +39,7 @@ public class EnvironmentCatalogTests
     }
 
     [Theory]
-    [InlineData("chess", "Unknown environment \"chess\". Registered: calc, bandit, tictactoe, maze.")]
+    [InlineData("chess", "Unknown environment \"chess\". Registered: calc, bandit, tictactoe, maze, search-qa, tool-api.")]
     [InlineData("tictactoe:opponent=alphazero", "tictactoe: option \"opponent\" must be one of random|minimax, got \"alphazero\".")]
     [InlineData("tictactoe:colour=red", "Unknown option \"colour\" for tictactoe. Options: opponent, max_turns.")]
     [InlineData("bandit:arms=1", "bandit: option \"arms\" must be in 2..20, got 1.")]

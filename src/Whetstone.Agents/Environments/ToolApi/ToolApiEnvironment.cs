@@ -65,7 +65,14 @@ public sealed class ToolApiEnvironment : IEnvironment
         foreach (var malformed in action.MalformedToolCalls)
             observations.Add(_tools.Reject(malformed));
 
-        bool replied = action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0;
+        bool noCalls = action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0;
+        bool replied = noCalls && !string.IsNullOrWhiteSpace(action.Content);
+        if (noCalls && !replied)
+            observations.Add(new Observation
+            {
+                Source = ObservationSource.Environment,
+                Content = "No tool call found and no reply. Call a tool, or reply to the user in plain text when you are done.",
+            });
         _done = replied || _turns >= _options.MaxTurns;
         if (!_done)
             return ValueTask.FromResult(new EnvironmentStep { Observations = observations });
