@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Whetstone.Agents.Trajectories;
 
 /// <summary>One step of a <see cref="Trajectory"/>: either an agent action or an observation.</summary>
@@ -5,6 +7,12 @@ public abstract record TrajectoryStep
 {
     /// <summary>Reward given right after this step, where the environment gives per-step rewards.</summary>
     public double? Reward { get; init; }
+
+    /// <summary>
+    /// Free per-step metadata, null when there is none. Format converters keep fields here that the trajectory has
+    /// no typed place for (e.g. ADP action descriptions, unknown message keys), so that round trips stay lossless.
+    /// </summary>
+    public JsonObject? Metadata { get; init; }
 }
 
 /// <summary>A step in which the agent acted.</summary>
@@ -19,6 +27,12 @@ public sealed record ActionStep(AgentAction Action) : TrajectoryStep
 
     /// <summary>Log-probability of each id in <see cref="TokenIds"/> under the policy that sampled it.</summary>
     public IReadOnlyList<float>? LogProbs { get; init; }
+
+    /// <summary>
+    /// Training weight of this turn as in OpenAI's fine-tuning format: 0 = do not train on it, 1 = train on it;
+    /// null = the default (train on it).
+    /// </summary>
+    public int? Weight { get; init; }
 }
 
 /// <summary>A step in which the agent observed something.</summary>
