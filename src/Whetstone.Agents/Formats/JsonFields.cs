@@ -72,7 +72,7 @@ internal static class JsonFields
         if (node is JsonValue v)
         {
             var kind = v.GetValueKind();
-            if (kind == JsonValueKind.Number) return v.GetValue<double>();
+            if (kind == JsonValueKind.Number) return NumberOf(v);
             if (kind == JsonValueKind.String)
             {
                 var s = v.GetValue<string>();
@@ -87,16 +87,26 @@ internal static class JsonFields
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i)) return i;
         if (node is JsonValue w && w.GetValueKind() == JsonValueKind.Number)
         {
-            var d = w.GetValue<double>();
+            var d = NumberOf(w);
             if (d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue) return (int)d;
         }
         throw new FormatFieldException(path, $"expected an integer, found {Describe(node)}");
     }
 
+    // A JsonValue built in memory holds its CLR type (float, long, …) and GetValue<double> refuses other types;
+    // parsing its JSON text works for parsed and built values alike.
+    private static double NumberOf(JsonValue v) =>
+        v.TryGetValue<double>(out var d) ? d : double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+
     /// <summary>A JSON value for <paramref name="value"/> that stays valid JSON for NaN and infinities.</summary>
     public static JsonNode Number(double value) => double.IsFinite(value)
         ? JsonValue.Create(value)
         : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture).Replace("∞", "Infinity"))!;
+
+    /// <summary>A JSON value for a float, written in its shortest round-trip form (e.g. <c>-0.001</c>, not its double widening).</summary>
+    public static JsonNode Number(float value) => float.IsFinite(value)
+        ? JsonValue.Create(value)
+        : Number((double)value);
 
     /// <summary>A short description of what was found, for error messages.</summary>
     public static string Describe(JsonNode? node) => node switch

@@ -31,7 +31,7 @@ public class WhetTrajectoryFormatTests
         Assert.Equal("action", (string?)action["kind"]);
         Assert.Equal("""{"expression": "12*7"}""", (string?)action["tool_calls"]![0]!["arguments"]);
         Assert.Equal(4, action["token_ids"]!.AsArray().Count);
-        Assert.Equal(-1.25, (double)action["logprobs"]![1]!);
+        Assert.Equal("[-0.5,-1.25,-0.001,0]", action["logprobs"]!.ToJsonString());
         Assert.Equal(1, (int)action["weight"]!);
         Assert.Equal("truncated", (string?)o["status"]);
         Assert.Equal("NaN", (string?)o["metrics"]!["regret"]);
