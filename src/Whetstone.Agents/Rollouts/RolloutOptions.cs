@@ -15,7 +15,7 @@ public sealed record RolloutOptions
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Most assistant turns per episode; an episode that reaches it is <c>Truncated</c>.</summary>
-    public int MaxTurns { get; init; } = 16;
+    public int MaxTurns { get; init; } = 256;
 
     /// <summary>
     /// Most generated tokens per episode, counted from <see cref="PolicyResponse.CompletionTokens"/> (or the length of

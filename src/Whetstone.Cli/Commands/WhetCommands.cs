@@ -10,5 +10,7 @@ public static class WhetCommands
     {
         yield return BenchCommand.Create();
         yield return ConvertCommand.Create();
+        yield return RolloutCommand.Create();
+        yield return EvalCommand.Create();
     }
 }
