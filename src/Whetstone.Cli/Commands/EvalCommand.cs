@@ -32,13 +32,13 @@ public static class EvalCommand
                 var trajectories = await run.Runner.RunAllAsync(run.Tasks, writer is null ? null : (t, ct) => new ValueTask(writer.WriteAsync(t, ct)), cancellationToken);
                 var report = TrajectoryEvaluator.Evaluate(trajectories, run.PolicyName, run.Split);
                 Console.WriteLine(parse.GetValue(json) ? report.ToJson() : report.ToTable());
+                return RolloutArguments.ReportInfrastructureErrors(trajectories);
             }
             finally
             {
                 if (writer is not null)
                     await writer.DisposeAsync();
             }
-            return 0;
         });
         return command;
     }

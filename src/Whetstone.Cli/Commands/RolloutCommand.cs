@@ -28,9 +28,10 @@ public static class RolloutCommand
                 return 2;
             var path = parse.GetValue(output)!;
             var progress = new RolloutProgress(run.Runner.Plan(run.Tasks).Count);
+            IReadOnlyList<Trajectory> trajectories;
             await using (var writer = new TrajectoryJsonlWriter(path, append: false))
             {
-                await run.Runner.RunAllAsync(run.Tasks, async (trajectory, ct) =>
+                trajectories = await run.Runner.RunAllAsync(run.Tasks, async (trajectory, ct) =>
                 {
                     await writer.WriteAsync(trajectory, ct);
                     progress.Add(trajectory);
@@ -38,7 +39,7 @@ public static class RolloutCommand
             }
             progress.Finish();
             Console.Error.WriteLine($"wrote {progress.Done} trajectories to {Path.GetFullPath(path)}");
-            return 0;
+            return RolloutArguments.ReportInfrastructureErrors(trajectories);
         });
         return command;
     }
@@ -96,7 +97,7 @@ internal sealed class RolloutArguments
         }
         catch (ArgumentException e)
         {
-            return Fail($"--env: {e.Message}");
+            return Fail($"--env: {e.Message.Replace($" (Parameter '{e.ParamName}')", "")}");
         }
         var splitText = parse.GetValue(Split)!;
         if (!Enum.TryParse<DataSplit>(splitText, ignoreCase: true, out var split))
@@ -147,7 +148,7 @@ internal sealed class RolloutArguments
             {
                 var options = OpenAiCompatiblePolicyOptions.FromEnvironment(model: spec["openai:".Length..]) with { Timeout = timeout };
                 policies = PolicySource.Shared(OpenAiCompatiblePolicy.CreateWithRetries(options,
-                    (attempt, e, delay) => Console.Error.WriteLine($"\nretry {attempt} in {delay.TotalSeconds:0.0} s: {e.Message}")), spec);
+                    (attempt, e, delay) => Console.Error.WriteLine($"retry {attempt} in {delay.TotalSeconds:0.0} s: {e.Message}")), spec);
                 stepTimeout = timeout * (options.Retry.MaxRetries + 1) + options.Retry.MaxDelay * options.Retry.MaxRetries;
             }
             catch (ArgumentException e)
@@ -158,6 +159,19 @@ internal sealed class RolloutArguments
         else
             error = $"'{spec}' is not expert, random or openai:MODEL.";
         return policies is not null;
+    }
+
+    /// <summary>
+    /// Says on stderr how many episodes ended in infrastructure errors and why the first did; returns the exit code:
+    /// 1 when no episode could be scored at all, else 0.
+    /// </summary>
+    public static int ReportInfrastructureErrors(IReadOnlyList<Trajectory> trajectories)
+    {
+        var failed = trajectories.Where(t => t.Status == EpisodeStatus.InfrastructureError).ToList();
+        if (failed.Count == 0)
+            return 0;
+        Console.Error.WriteLine($"warning: {failed.Count} of {trajectories.Count} episodes ended in infrastructure errors and are left out of the statistics; first: {failed[0].Id}: {failed[0].StatusDetail}");
+        return failed.Count == trajectories.Count ? 1 : 0;
     }
 
     private static bool Fail(string message)
