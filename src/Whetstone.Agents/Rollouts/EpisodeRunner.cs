@@ -72,9 +72,9 @@ internal sealed class EpisodeRunner(IEnvironmentFactory factory, PolicySource po
         {
             throw;
         }
-        catch (TimeoutException) when (!cancellationToken.IsCancellationRequested)
+        catch (StepTimeoutException e)
         {
-            return Finish(episode, reset, steps, EpisodeStatus.InfrastructureError, $"{stage} timed out after {options.StepTimeout!.Value.TotalSeconds:0.###} s", null, null, null, turns, generatedTokens);
+            return Finish(episode, reset, steps, EpisodeStatus.InfrastructureError, $"{stage} timed out after {e.Timeout.TotalSeconds:0.###} s", null, null, null, turns, generatedTokens);
         }
         catch (Exception ex)
         {
@@ -82,8 +82,8 @@ internal sealed class EpisodeRunner(IEnvironmentFactory factory, PolicySource po
         }
     }
 
-    // Applies StepTimeout to one call: the call's token is cancelled when time runs out, and WaitAsync stops waiting even
-    // when the callee ignores its token (a hung socket, a busy loop), so one bad call cannot stall a worker forever.
+    // Applies StepTimeout to one call: the call's token is cancelled when time runs out, and WaitAsync on the same token
+    // stops waiting even when the callee ignores it (a hung socket, a busy loop), so one bad call cannot stall a worker.
     private async Task<T> WithTimeout<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         if (options.StepTimeout is not TimeSpan timeout)
@@ -92,12 +92,18 @@ internal sealed class EpisodeRunner(IEnvironmentFactory factory, PolicySource po
         callCts.CancelAfter(timeout);
         try
         {
-            return await call(callCts.Token).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await call(callCts.Token).WaitAsync(callCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (callCts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException();
+            throw new StepTimeoutException(timeout);
         }
+    }
+
+    // Our own time-out, kept apart from a TimeoutException the policy or environment throws for reasons of its own.
+    private sealed class StepTimeoutException(TimeSpan timeout) : Exception($"Timed out after {timeout}.")
+    {
+        public TimeSpan Timeout { get; } = timeout;
     }
 
     private static void AddObservations(IReadOnlyList<Observation> observations, List<TrajectoryStep> steps, List<ChatMessage> messages)

@@ -205,6 +205,18 @@ public class RolloutRunnerTests
     }
 
     [Fact]
+    public async Task ATimeoutExceptionOfThePolicysOwnIsReportedAsAFailureWithoutAStepTimeout()
+    {
+        var policy = new DelegatePolicy((_, _, _) => throw new TimeoutException("server took too long"));
+        var runner = new RolloutRunner(Factory, PolicySource.Shared(policy));
+
+        var t = Assert.Single(await Collect(runner, Factory.Tasks(DataSplit.Test, 1)));
+
+        Assert.Equal(EpisodeStatus.InfrastructureError, t.Status);
+        Assert.Equal("policy call (turn 1) failed: TimeoutException: server took too long", t.StatusDetail);
+    }
+
+    [Fact]
     public async Task ThrowingEnvironmentIsAnInfrastructureError()
     {
         var factory = new GuessFactory { Create_ = () => new GuessEnvironment { StepOverride = _ => throw new IOException("disk gone") } };
