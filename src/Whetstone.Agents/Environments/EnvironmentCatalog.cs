@@ -64,7 +64,7 @@ public static class EnvironmentCatalog
     public static IEnvironmentFactory Create(string name, IReadOnlyDictionary<string, string>? options = null)
     {
         var descriptor = Find(name) ?? throw new ArgumentException(
-            $"Unknown environment \"{name}\". Registered: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
+            $"Unknown environment \"{name}\". Registered: {string.Join(", ", All.Select(d => d.Name))}.");
         var values = descriptor.Options.ToDictionary(o => o.Name, o => o.Default, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in options ?? new Dictionary<string, string>())
         {
@@ -74,7 +74,7 @@ public static class EnvironmentCatalog
                     nameof(options));
             var problem = option.Check(value);
             if (problem is not null)
-                throw new ArgumentException($"{descriptor.Name}: {problem}.", nameof(options));
+                throw new ArgumentException($"{descriptor.Name}: {problem}.");
             values[option.Name] = value.ToLowerInvariant();
         }
         return descriptor.Build(values);
@@ -93,7 +93,7 @@ public static class EnvironmentCatalog
             {
                 var equals = pair.IndexOf('=');
                 if (equals <= 0)
-                    throw new ArgumentException($"Environment option \"{pair}\" in \"{spec}\" must be key=value.", nameof(spec));
+                    throw new ArgumentException($"Environment option \"{pair}\" in \"{spec}\" must be key=value.");
                 options[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();
             }
         }

@@ -47,7 +47,7 @@ public static class ToolArgumentValidator
         switch (value.ValueKind)
         {
             case JsonValueKind.Number:
-                CheckNumber(schema, value.GetDouble(), path, errors);
+                CheckNumber(schema, value, path, errors);
                 break;
             case JsonValueKind.String:
                 CheckLength(schema, value.GetString()!, path, errors);
@@ -61,16 +61,19 @@ public static class ToolArgumentValidator
         }
     }
 
-    private static void CheckNumber(JsonElement schema, double number, string path, List<string> errors)
+    private static void CheckNumber(JsonElement schema, JsonElement value, string path, List<string> errors)
     {
+        // Compare as double (1e400 is +infinity, which is beyond any bound) but quote the number as written.
+        var number = value.GetDouble();
+        var written = Describe(value);
         if (TryNumber(schema, "minimum", out var min) && number < min)
-            errors.Add($"{Subject(path)} must be at least {Format(min)}, got {Format(number)}");
+            errors.Add($"{Subject(path)} must be at least {Format(min)}, got {written}");
         if (TryNumber(schema, "maximum", out var max) && number > max)
-            errors.Add($"{Subject(path)} must be at most {Format(max)}, got {Format(number)}");
+            errors.Add($"{Subject(path)} must be at most {Format(max)}, got {written}");
         if (TryNumber(schema, "exclusiveMinimum", out var emin) && number <= emin)
-            errors.Add($"{Subject(path)} must be greater than {Format(emin)}, got {Format(number)}");
+            errors.Add($"{Subject(path)} must be greater than {Format(emin)}, got {written}");
         if (TryNumber(schema, "exclusiveMaximum", out var emax) && number >= emax)
-            errors.Add($"{Subject(path)} must be less than {Format(emax)}, got {Format(number)}");
+            errors.Add($"{Subject(path)} must be less than {Format(emax)}, got {written}");
     }
 
     private static void CheckLength(JsonElement schema, string text, string path, List<string> errors)

@@ -12,5 +12,6 @@ public static class WhetCommands
         yield return ConvertCommand.Create();
         yield return RolloutCommand.Create();
         yield return EvalCommand.Create();
+        yield return EnvsCommand.Create();
     }
 }

@@ -57,7 +57,7 @@ public class BanditEnvironmentTests(ITestOutputHelper output)
         output.WriteLine($"reward: expert {expert.Average(r => r.Reward):F2}, random {random.Average(r => r.Reward):F2}");
 
         Assert.True(Regret(expert) <= 1.5 * Regret(ucb), $"expert regret {Regret(expert)} vs UCB1 {Regret(ucb)}");
-        Assert.True(Regret(random) > 2 * Regret(expert), $"random regret {Regret(random)} vs expert {Regret(expert)}");
+        Assert.True(Regret(random) > 1.5 * Regret(expert), $"random regret {Regret(random)} vs expert {Regret(expert)}");
         Assert.True(SuccessRate(expert) > SuccessRate(random) + 0.3);
         Assert.All(expert, r => Assert.Equal(30, r.Metrics["pulls"]));
         Assert.True(expert.Average(r => r.Metrics["arms_tried_fraction"]) > 0.7);
@@ -72,9 +72,10 @@ public class BanditEnvironmentTests(ITestOutputHelper output)
         var means = environment.Means;
         double reward = 0;
         EnvironmentStep step = null!;
-        foreach (var arm in new[] { 1, 2, 2, 3 })
+        foreach (var arm in new[] { "1", "2", "2.0", "3" })
         {
             step = await environment.StepAsync(AgentAction.Call(new ToolCall("c", "pull", $"{{\"arm\":{arm}}}")));
+            Assert.False(step.Observations[0].IsError);
             reward += step.Reward;
         }
         Assert.True(step.Done);

@@ -3,10 +3,11 @@ using Whetstone.Agents.Environments.Calc;
 using Whetstone.Agents.Messages;
 using Whetstone.Agents.Tools;
 using Whetstone.Agents.Trajectories;
+using Xunit.Abstractions;
 
 namespace Whetstone.Agents.Tests.Environments;
 
-public class CalcEnvironmentTests
+public class CalcEnvironmentTests(ITestOutputHelper output)
 {
     private static readonly CalcEnvironmentFactory Factory = new();
 
@@ -87,6 +88,7 @@ public class CalcEnvironmentTests
         var expert = await EpisodeLoop.RunExpertAsync(factory, tasks);
         var random = await EpisodeLoop.RunAsync(factory, t => new RandomActionPolicy(t.Seed), tasks);
 
+        output.WriteLine($"{difficulty}: expert {expert.Average(r => r.Reward):P1} (turns {expert.Average(r => r.Turns):F1}), random {random.Average(r => r.Reward):P1}");
         Assert.True(expert.Count(r => r.Success == true) >= 198, $"expert solved {expert.Count(r => r.Success == true)}/200");
         Assert.All(expert, r => Assert.Equal(0, r.Metrics["invalid_tool_calls"]));
         Assert.True(random.Average(r => r.Reward) < 0.1, $"random reward {random.Average(r => r.Reward)}");

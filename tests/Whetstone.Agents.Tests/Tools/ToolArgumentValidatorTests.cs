@@ -84,4 +84,11 @@ public class ToolArgumentValidatorTests
     [Fact]
     public void NonObjectArgumentsAreRejected() =>
         Assert.Equal(["arguments must be an object, got [1,2]"], Validate("[1,2]"));
+
+    [Fact]
+    public void HugeNumbersAreReportedNotThrown()
+    {
+        Assert.Equal(["argument \"days\" must be at most 14, got 1e400"], Validate("""{"expression":"1","days":1e400}"""));
+        Assert.Empty(Validate("""{"expression":"1","ratio":1e400}"""));
+    }
 }

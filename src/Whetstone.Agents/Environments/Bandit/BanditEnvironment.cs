@@ -137,7 +137,7 @@ public sealed class BanditEnvironment : IEnvironment
 
     private ToolResult Pull(JsonElement arguments)
     {
-        var arm = arguments.GetProperty("arm").GetInt32() - 1;
+        var arm = ToolArguments.GetInt32(arguments, "arm") - 1;
         var paid = _instance!.Outcomes[arm][_pullCounts[arm]];
         _pullCounts[arm]++;
         _pulls++;

@@ -17,11 +17,16 @@ public abstract class BanditPolicy(BanditEnvironment environment) : IPolicy
     /// <summary>The arm to pull next, 0-based.</summary>
     protected abstract int ChooseArm();
 
+    /// <summary>Called on the first turn of each episode, before <see cref="ChooseArm"/>.</summary>
+    protected virtual void OnEpisodeStart() { }
+
     /// <inheritdoc />
     public Task<PolicyResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, PolicyOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         var turn = messages.Count(m => m.Role == ChatRole.Assistant);
+        if (turn == 0)
+            OnEpisodeStart();
         var call = new ToolCall($"call_{turn}", "pull", JsonSerializer.Serialize(new { arm = ChooseArm() + 1 }));
         return Task.FromResult(new PolicyResponse { Action = AgentAction.Call(call), FinishReason = "tool_calls" });
     }

@@ -3,13 +3,17 @@ namespace Whetstone.Agents.Environments.Bandit;
 /// <summary>
 /// The bandit expert: Thompson sampling with Beta(1, 1) priors. Each turn it draws a plausible mean for every arm from
 /// Beta(1 + payoffs, 1 + misses) and pulls the arm with the largest draw. It reads only observed counts and payoffs,
-/// so its behaviour is something a model can learn from the transcript; its randomness comes from its own seed.
+/// so its behaviour is something a model can learn from the transcript. Its randomness is re-seeded at the start of
+/// each episode from its own seed and the task, so every task gets its own reproducible draws.
 /// </summary>
 /// <param name="environment">The instance to play.</param>
 /// <param name="seed">Seed of the policy's own sampling.</param>
 public sealed class ThompsonSamplingPolicy(BanditEnvironment environment, int seed) : BanditPolicy(environment)
 {
-    private readonly TaskRandom _random = TaskRandom.From(seed, 0x7A5);
+    private TaskRandom _random = TaskRandom.From(seed);
+
+    /// <inheritdoc />
+    protected override void OnEpisodeStart() => _random = TaskRandom.From(seed, (long)Environment.Instance.StreamSeed, 0x7A5);
 
     /// <inheritdoc />
     protected override int ChooseArm()

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Whetstone.Agents.Tools;
 using Whetstone.Agents.Trajectories;
@@ -21,6 +20,8 @@ public sealed class CalcEnvironment : IEnvironment
     private CalcProblem? _problem;
     private int _turns;
     private bool _done;
+    private bool _answered;
+    private double _reward;
 
     /// <summary>Creates an environment with <paramref name="options"/>.</summary>
     public CalcEnvironment(CalcOptions options)
@@ -40,9 +41,6 @@ public sealed class CalcEnvironment : IEnvironment
 
     /// <summary>The current problem with its worked solution; hidden from the agent, read by the expert.</summary>
     internal CalcProblem Problem => _problem ?? throw new InvalidOperationException("Call ResetAsync before using the calc environment.");
-
-    private double _reward;
-    private bool _answered;
 
     /// <inheritdoc />
     public ValueTask<EnvironmentReset> ResetAsync(EnvironmentTask task, CancellationToken cancellationToken = default)
@@ -104,11 +102,12 @@ public sealed class CalcEnvironment : IEnvironment
 
     private ToolResult Answer(JsonElement arguments)
     {
-        var value = arguments.GetProperty("value").GetDouble();
+        var element = arguments.GetProperty("value");
+        var value = element.GetDouble();
         _answered = true;
         var correct = value == Problem.Answer;
         _reward = correct ? 1 : 0;
-        var shown = value.ToString(CultureInfo.InvariantCulture);
+        var shown = element.GetRawText();
         return ToolResult.Ok(correct ? $"{shown} is correct." : $"{shown} is wrong.");
     }
 }

@@ -123,7 +123,7 @@ public sealed class TicTacToeEnvironment : IEnvironment
 
     private ToolResult Move(JsonElement arguments)
     {
-        var cell = arguments.GetProperty("cell").GetInt32();
+        var cell = ToolArguments.GetInt32(arguments, "cell");
         if (!_board.IsFree(cell - 1))
             return ToolResult.Error($"error: cell {cell} is taken. Free cells: {string.Join(", ", _board.FreeCells.Select(i => i + 1))}.");
 
