@@ -135,8 +135,9 @@ public sealed class AdpFormat : ITrajectoryFormat
             {
                 case "message_action":
                     Flush();
-                    turn = new TurnBuilder { Content = RequiredString(item, path, "content"), Reasoning = reasoning, Reward = reward,
+                    turn = new TurnBuilder { Content = RequiredString(item, path, "content"), Reasoning = reasoning,
                         Description = OptionalString(item, path, "description") };
+                    turn.Add(reward);
                     break;
                 case "api_action":
                     if (turn is null || turn.Code is not null || reasoning is not null) { Flush(); turn = new TurnBuilder { Reasoning = reasoning }; }
@@ -149,13 +150,13 @@ public sealed class AdpFormat : ITrajectoryFormat
                         RequiredString(item, path, "function"),
                         kwargs.ToJsonString(JsonlRecords.LineOptions)));
                     turn.CallDescriptions.Add(OptionalString(item, path, "description"));
-                    turn.Reward = reward ?? turn.Reward;
+                    turn.Add(reward);
                     break;
                 case "code_action":
                     if (turn is null || turn.Code is not null || reasoning is not null) { Flush(); turn = new TurnBuilder { Reasoning = reasoning }; }
                     turn.Code = new CodeBlock(RequiredString(item, path, "language"), RequiredString(item, path, "content"));
                     turn.CodeDescription = OptionalString(item, path, "description");
-                    turn.Reward = reward ?? turn.Reward;
+                    turn.Add(reward);
                     break;
                 default:
                     Flush();
@@ -231,7 +232,11 @@ public sealed class AdpFormat : ITrajectoryFormat
                 ["description"] = adp?["code_description"]?.DeepClone(),
             });
         if (a.Reasoning is not null) emitted[0]["reasoning_content"] = a.Reasoning;
-        if (step.Reward is { } r) emitted[^1]["reward"] = Number(r);
+        if (step.Reward is { } r)
+        {
+            var at = adp?["reward_item"] is JsonValue v && v.TryGetValue<int>(out var i) && i >= 0 && i < emitted.Count ? i : emitted.Count - 1;
+            emitted[at]["reward"] = Number(r);
+        }
         foreach (var e in emitted) content.Add(e);
 
         if (step.Weight is { } w) extras["weight"] = w;
@@ -314,7 +319,6 @@ public sealed class AdpFormat : ITrajectoryFormat
             var i = ToInt(x["step"], Join(path, "step"));
             if (i < 0 || i >= steps.Count)
                 throw new FormatFieldException(Join(path, "step"), $"is {i} but the trajectory has {steps.Count} steps");
-            // The native step reader already knows these fields: reuse it on a merged record.
             var metadata = OptionalObject(x, path, "metadata");
             steps[i] = steps[i] switch
             {
@@ -395,6 +399,15 @@ public sealed class AdpFormat : ITrajectoryFormat
         public string? CodeDescription;
         public double? Reward;
         public bool MadeUpIds;
+        public int Items;
+        public int? RewardItem;
+
+        /// <summary>Counts one more ADP item in this turn and notes it if it carries the reward.</summary>
+        public void Add(double? reward)
+        {
+            if (reward is not null) { Reward = reward; RewardItem = Items; }
+            Items++;
+        }
         public readonly List<ToolCall> Calls = [];
         public readonly List<string?> CallDescriptions = [];
 
@@ -406,6 +419,8 @@ public sealed class AdpFormat : ITrajectoryFormat
                 (adp ??= new JsonObject())["tool_call_descriptions"] = new JsonArray(CallDescriptions.Select(d => (JsonNode?)d).ToArray());
             if (CodeDescription is not null) (adp ??= new JsonObject())["code_description"] = CodeDescription;
             if (MadeUpIds) (adp ??= new JsonObject())["made_up_ids"] = true;
+            // Writing puts the reward on the turn's last item; remember when the source had it elsewhere.
+            if (RewardItem is { } r && r != Items - 1) (adp ??= new JsonObject())["reward_item"] = r;
             return new ActionStep(new AgentAction { Content = Content, Reasoning = Reasoning, ToolCalls = Calls.ToArray(), Code = Code })
             {
                 Reward = Reward,

@@ -102,7 +102,8 @@ public sealed class OpenAiChatFormat : ITrajectoryFormat
     private static JsonObject WriteObservation(Observation o) => o.Source switch
     {
         ObservationSource.System => new JsonObject { ["role"] = "system", ["content"] = o.Content },
-        ObservationSource.Tool => new JsonObject { ["role"] = "tool", ["tool_call_id"] = o.ToolCallId, ["content"] = o.Content },
+        // A tool message must name the call it answers; an output with no call id can only be shown as user text.
+        ObservationSource.Tool when o.ToolCallId is not null => new JsonObject { ["role"] = "tool", ["tool_call_id"] = o.ToolCallId, ["content"] = o.Content },
         _ => new JsonObject { ["role"] = "user", ["content"] = o.Content },
     };
 

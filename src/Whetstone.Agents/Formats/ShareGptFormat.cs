@@ -107,7 +107,9 @@ public sealed class ShareGptFormat : ITrajectoryFormat
             switch (from)
             {
                 case "system":
-                    steps.Add(new ObservationStep(Observation.System(value)) { Metadata = meta });
+                    // An (even empty) "sharegpt" entry marks it as a turn, so that writing keeps it in the conversation
+                    // instead of moving it to the top-level system field.
+                    steps.Add(new ObservationStep(Observation.System(value)) { Metadata = meta ?? UnknownFields.StepMetadata(Key, new JsonObject()) });
                     break;
                 case "human":
                     steps.Add(new ObservationStep(Observation.User(value)) { Metadata = meta });

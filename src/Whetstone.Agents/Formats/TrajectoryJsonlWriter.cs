@@ -10,7 +10,8 @@ namespace Whetstone.Agents.Formats;
 /// </summary>
 /// <remarks>
 /// Unlike <see cref="TrajectoryJsonl.Write"/> this writes in place (append), because episodes must survive a crash
-/// mid-run; a line is written with a single call so a partial line can only be the last one.
+/// mid-run; a line is written with a single call so a partial line can only be the last one, and reopening the file
+/// for append removes such a line (see <see cref="DroppedPartialLineBytes"/>).
 /// </remarks>
 public sealed class TrajectoryJsonlWriter : IDisposable, IAsyncDisposable
 {
@@ -29,6 +30,7 @@ public sealed class TrajectoryJsonlWriter : IDisposable, IAsyncDisposable
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        if (append) DroppedPartialLineBytes = DropPartialLastLine(full);
         _stream = new FileStream(full, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read);
         _format = format ?? WhetTrajectoryFormat.Instance;
         _flushToDisk = flushToDisk;
@@ -37,6 +39,12 @@ public sealed class TrajectoryJsonlWriter : IDisposable, IAsyncDisposable
 
     /// <summary>The full path of the file being written.</summary>
     public string FilePath { get; }
+
+    /// <summary>
+    /// Bytes of an unfinished last line that opening for append removed (a line cut off by a crash mid-write); 0 when
+    /// the file ended cleanly. Without this, the next episode would be glued onto the broken line.
+    /// </summary>
+    public long DroppedPartialLineBytes { get; }
 
     /// <summary>Number of trajectories written by this writer.</summary>
     public int Count { get; private set; }
@@ -90,6 +98,33 @@ public sealed class TrajectoryJsonlWriter : IDisposable, IAsyncDisposable
     {
         Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private static long DropPartialLastLine(string path)
+    {
+        if (!File.Exists(path)) return 0;
+        using var f = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var end = f.Length;
+        if (end == 0) return 0;
+        var buffer = new byte[4096];
+        var pos = end;
+        while (pos > 0)
+        {
+            var n = (int)Math.Min(buffer.Length, pos);
+            f.Position = pos - n;
+            f.ReadExactly(buffer, 0, n);
+            var newline = Array.LastIndexOf(buffer, (byte)'\n', n - 1, n);
+            if (newline >= 0)
+            {
+                var keep = pos - n + newline + 1;
+                if (keep == end) return 0;
+                f.SetLength(keep);
+                return end - keep;
+            }
+            pos -= n;
+        }
+        f.SetLength(0);
+        return end;
     }
 
     // Serialized outside the lock so that workers only queue for the write itself.

@@ -55,17 +55,18 @@ public sealed class RecordingPolicy : IPolicy
         var snapshot = messages.ToArray();
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        PolicyResponse response;
         try
         {
-            var response = await _inner.RespondAsync(messages, options, cancellationToken).ConfigureAwait(false);
-            Record(new PolicyExchange(seq, started, clock.Elapsed, snapshot, options, response, null));
-            return response;
+            response = await _inner.RespondAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             Record(new PolicyExchange(seq, started, clock.Elapsed, snapshot, options, null, e));
             throw;
         }
+        Record(new PolicyExchange(seq, started, clock.Elapsed, snapshot, options, response, null));
+        return response;
     }
 
     /// <summary>Writes all recorded exchanges to <paramref name="path"/> as JSONL, atomically.</summary>
@@ -103,7 +104,7 @@ public sealed class RecordingPolicy : IPolicy
         if (e.Response is { } r)
         {
             var step = new ActionStep(r.Action) { TokenIds = r.TokenIds, LogProbs = r.LogProbs };
-            var native = WhetTrajectoryFormat.Instance.Write(new Trajectory { Id = "x", Steps = [step] })["steps"]![0]!.AsObject();
+            var native = WhetTrajectoryFormat.Instance.Write(new Trajectory { Id = "x", Steps = [step] })["steps"]![0]!.DeepClone().AsObject();
             native.Remove("kind");
             if (r.FinishReason is not null) native["finish_reason"] = r.FinishReason;
             if (r.PromptTokens is { } p) native["prompt_tokens"] = p;

@@ -9,7 +9,7 @@ public class AdpFormatTests
     private const string Sample = """
         {"id":"adp-1","content":[
           {"class_":"text_observation","source":"user","content":"List the files, then count them."},
-          {"class_":"message_action","content":"I'll list them.","description":"start","reasoning_content":"ls first"},
+          {"class_":"message_action","content":"I'll list them.","description":"start","reasoning_content":"ls first","reward":0.5},
           {"class_":"api_action","function":"ls","kwargs":{"path":"."},"description":"list cwd","tool_call_id":"t1"},
           {"class_":"text_observation","source":"environment","content":"a b c","name":"ls","tool_call_id":"t1","reward":0.0},
           {"class_":"code_action","language":"python","content":"print(3)","description":null},
@@ -39,6 +39,7 @@ public class AdpFormatTests
         Assert.Equal(("I'll list them.", "ls first"), (turn.Action.Content, turn.Action.Reasoning));
         var call = Assert.Single(turn.Action.ToolCalls);
         Assert.Equal(("t1", "ls", """{"path":"."}"""), (call.Id, call.Name, call.ArgumentsJson));
+        Assert.Equal(0.5, turn.Reward);
         var output = Assert.IsType<ObservationStep>(t.Steps[2]);
         Assert.Equal((ObservationSource.Tool, "t1", 0.0), (output.Observation.Source, output.Observation.ToolCallId, output.Reward));
         Assert.Equal(new CodeBlock("python", "print(3)"), Assert.IsType<ActionStep>(t.Steps[3]).Action.Code);

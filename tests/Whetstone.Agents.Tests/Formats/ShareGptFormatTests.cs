@@ -30,6 +30,15 @@ public class ShareGptFormatTests
     }
 
     [Fact]
+    public void A_system_turn_stays_a_turn()
+    {
+        var record = Parse("""{"conversations":[{"from":"system","value":"Be terse."},{"from":"human","value":"hi"},{"from":"gpt","value":"hi"}]}""");
+        var t = ShareGptFormat.Instance.Read(record, "x");
+        Assert.Equal(ObservationSource.System, ((ObservationStep)t.Steps[0]).Observation.Source);
+        SemanticJson.Equal(record, ShareGptFormat.Instance.Write(t));
+    }
+
+    [Fact]
     public void Parallel_calls_share_one_function_call_turn_and_one_observation_turn()
     {
         var t = ShareGptFormat.Instance.Read(Parse(Sample), "x");

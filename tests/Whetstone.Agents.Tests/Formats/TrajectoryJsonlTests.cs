@@ -98,6 +98,25 @@ public sealed class TrajectoryJsonlTests : IDisposable
     }
 
     [Fact]
+    public void Appending_after_a_crash_drops_the_cut_off_line_instead_of_gluing_onto_it()
+    {
+        var path = Path.Combine(_dir, "crashed.jsonl");
+        var whole = TrajectoryJsonl.ToLine(SampleTrajectories.Chat() with { Id = "a" }) + "\n";
+        var cut = TrajectoryJsonl.ToLine(SampleTrajectories.Full())[..50];
+        File.WriteAllText(path, whole + cut);
+        using (var w = new TrajectoryJsonlWriter(path))
+        {
+            Assert.Equal(50, w.DroppedPartialLineBytes);
+            w.Write(SampleTrajectories.Chat() with { Id = "b" });
+        }
+        Assert.Equal(["a", "b"], TrajectoryJsonl.Read(path).Select(t => t.Id));
+
+        File.WriteAllText(path, cut); // only a partial line
+        using (var w = new TrajectoryJsonlWriter(path)) Assert.Equal(50, w.DroppedPartialLineBytes);
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+
+    [Fact]
     public void Atomic_write_leaves_nothing_when_a_trajectory_fails()
     {
         var path = Path.Combine(_dir, "atomic.jsonl");

@@ -54,6 +54,14 @@ public class WhetTrajectoryFormatTests
     }
 
     [Fact]
+    public void Duplicate_keys_are_rejected_rather_than_silently_overwritten()
+    {
+        var e = Assert.Throws<FormatFieldException>(() => JsonlRecords.ParseLine("""{"id":"a","id":"b","steps":[]}"""));
+        Assert.Equal("(line)", e.Field);
+        Assert.Contains("same key", e.Problem);
+    }
+
+    [Fact]
     public void Missing_id_gets_the_default_and_defaults_fill_in()
     {
         var t = WhetTrajectoryFormat.Instance.Read(JsonNode.Parse("""{"steps":[]}""")!.AsObject(), "file-3");
