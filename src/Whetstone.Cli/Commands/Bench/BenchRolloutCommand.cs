@@ -21,8 +21,8 @@ public static class BenchRolloutCommand
     public static Command Create()
     {
         var command = new Command("rollout", "Environment steps/s of the rollout runner with scripted experts (1 and 2 in flight). Example: whet bench rollout --json");
-        var episodes = new Option<int>("--episodes") { Description = "Episodes per environment and repetition.", DefaultValueFactory = _ => 1000 };
-        var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (after one warm-up); the median is reported.", DefaultValueFactory = _ => 5 };
+        var episodes = new Option<int>("--episodes") { Description = "Episodes per environment and repetition.", DefaultValueFactory = _ => 2000 };
+        var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (after one warm-up); the median is reported.", DefaultValueFactory = _ => 7 };
         var envs = new Option<string?>("--env") { Description = "Comma-separated environments (default: all)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the table." };
         foreach (var o in new Option[] { episodes, repeats, envs, json })
