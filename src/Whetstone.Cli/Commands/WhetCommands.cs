@@ -10,6 +10,8 @@ public static class WhetCommands
     {
         yield return BenchCommand.Create();
         yield return EnvsCommand.Create();
+        yield return RolloutCommand.Create();
+        yield return EvalCommand.Create();
         yield return ConvertCommand.Create();
     }
 }
