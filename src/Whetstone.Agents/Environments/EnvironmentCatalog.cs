@@ -95,10 +95,21 @@ public static class EnvironmentCatalog
         return descriptor.Build(values);
     }
 
-    /// <summary>Builds a factory from <c>name</c> or <c>name:key=value,key=value</c>.</summary>
+    /// <summary>
+    /// Builds a factory from <c>name</c> or <c>name:key=value,key=value</c>, or connects to an environment server
+    /// when <paramref name="spec"/> is an <c>http://</c> or <c>https://</c> URL (docs/http-environment.md).
+    /// </summary>
     /// <exception cref="ArgumentException">The text is not of that form, or <see cref="Create"/> rejects it.</exception>
     public static IEnvironmentFactory Parse(string spec)
     {
+        if (spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(spec, UriKind.Absolute, out var uri))
+                throw new ArgumentException($"Environment URL \"{spec}\" is not a valid URL.", nameof(spec));
+            var remote = new Http.HttpEnvironmentFactory(uri);
+            remote.ConnectAsync().GetAwaiter().GetResult();
+            return remote;
+        }
         var colon = spec.IndexOf(':');
         var name = (colon < 0 ? spec : spec[..colon]).Trim();
         var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

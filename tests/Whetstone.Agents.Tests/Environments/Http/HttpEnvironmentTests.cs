@@ -1,6 +1,8 @@
 using System.Net;
 using Whetstone.Agents.Environments;
 using Whetstone.Agents.Environments.Http;
+using Whetstone.Agents.Evaluation;
+using Whetstone.Agents.Rollouts;
 using Whetstone.Agents.Messages;
 using Whetstone.Agents.Trajectories;
 
@@ -22,6 +24,14 @@ public sealed class HttpEnvironmentTests : IDisposable
         Assert.Equal("guess", factory.Name);
         Assert.Equal("Guess a number from 1 to 10.", factory.Description);
         Assert.Equal("guess", factory.Create().Name);
+    }
+
+    [Fact]
+    public void The_catalog_connects_to_a_server_given_its_url()
+    {
+        var factory = EnvironmentCatalog.Parse(_server.BaseUri.AbsoluteUri);
+        Assert.IsType<HttpEnvironmentFactory>(factory);
+        Assert.Equal("guess", factory.Name);
     }
 
     [Fact]
@@ -78,6 +88,22 @@ public sealed class HttpEnvironmentTests : IDisposable
         var response = await expert.RespondAsync([]);
         var step = await env.StepAsync(response.Action);
         Assert.True(step.Success);
+    }
+
+    [Fact]
+    public async Task The_rollout_runner_scores_remote_episodes_and_counts_a_broken_server_as_infrastructure_error()
+    {
+        var factory = new HttpEnvironmentFactory(_server.BaseUri);
+        var tasks = factory.Tasks(DataSplit.Test, 6);
+        var runner = new RolloutRunner(factory, PolicySource.Expert(factory), new RolloutOptions { MaxParallelism = 3 });
+        var good = await runner.RunAllAsync(tasks);
+        Assert.All(good, t => Assert.True(t.Success));
+        Assert.Equal(1.0, TrajectoryEvaluator.Evaluate(good).SuccessRate);
+
+        _server.FailWith = 500;
+        var broken = await runner.RunAllAsync(tasks);
+        Assert.All(broken, t => Assert.Equal(EpisodeStatus.InfrastructureError, t.Status));
+        Assert.All(broken, t => Assert.Contains("500", t.StatusDetail));
     }
 
     [Fact]
