@@ -51,7 +51,7 @@ internal static class TemplateFilters
             "safe" => v,
             "escape" or "e" => Escape(PyValue.ToStr(v)),
             "replace" => Replace(PyValue.ToStr(v), PyValue.ToStr(Arg(0, "old")), PyValue.ToStr(Arg(1, "new")), Arg(2, "count")),
-            "round" => Round(PyValue.ToDouble(v), (int)PyValue.ToLong(Arg(0, "precision", 0L)), PyValue.ToStr(Arg(1, "method", "common"))),
+            "round" => Round(v, (int)PyValue.ToLong(Arg(0, "precision", 0L)), PyValue.ToStr(Arg(1, "method", "common"))),
             "abs" => v is long l0 ? (object)Math.Abs(l0) : Math.Abs(PyValue.ToDouble(v)),
             "sum" => Sum(v, Arg(0, "attribute"), Arg(1, "start", 0L)),
             "min" or "max" => MinMax(v, name == "max", PyValue.IsTruthy(Arg(0, "case_sensitive", false)), Arg(1, "attribute")),
@@ -182,16 +182,37 @@ internal static class TemplateFilters
         return (string)replace.Invoke([old, replacement, count])!;
     }
 
-    private static double Round(double value, int precision, string method)
+    // Jinja: 'common' is Python's round() (ints stay ints; floats round half-to-even on their exact
+    // binary value), 'ceil'/'floor' scale by 10**precision and always give a float.
+    private static object Round(object? v, int precision, string method)
     {
+        if (method == "common" && v is long or bool) return PyValue.ToLong(v);
+        double value = PyValue.ToDouble(v);
         double scale = Math.Pow(10, precision);
         return method switch
         {
-            "common" => Math.Round(value, precision, MidpointRounding.AwayFromZero),
+            "common" => PythonRound(value, precision),
             "ceil" => Math.Ceiling(value * scale) / scale,
             "floor" => Math.Floor(value * scale) / scale,
             _ => throw new TemplateException("round: method must be 'common', 'ceil' or 'floor'"),
         };
+    }
+
+    private static double PythonRound(double value, int precision)
+    {
+        if (!double.IsFinite(value) || precision < 0 || precision > 20) return Math.Round(value, Math.Clamp(precision, 0, 15), MidpointRounding.ToEven);
+        // "F60" is the exact decimal expansion (to 60 places) of the binary value, so ties are real ties.
+        string exact = Math.Abs(value).ToString("F60", CultureInfo.InvariantCulture);
+        int dot = exact.IndexOf('.');
+        string keep = exact[..(dot + 1 + precision)].TrimEnd('.');
+        string rest = exact[(dot + 1 + precision)..];
+        int cmp = rest[0] > '5' ? 1 : rest[0] < '5' ? -1 : rest.Skip(1).Any(ch => ch != '0') ? 1 : 0;
+        char last = keep[^1] == '.' ? keep[^2] : keep[^1];
+        bool up = cmp > 0 || (cmp == 0 && (last - '0') % 2 == 1);
+        double kept = double.Parse(keep, CultureInfo.InvariantCulture);
+        if (up) kept += Math.Pow(10, -precision);
+        double rounded = double.Parse(kept.ToString("F" + precision, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return value < 0 ? -rounded : rounded;
     }
 
     private static object? Sum(object? v, object? attribute, object? start)
