@@ -6,6 +6,7 @@ Run: python3 make_conformance.py > jinja_conformance.jsonl
 Each line: {"name", "template", "context", "expected"} or {"name", "template", "context", "error": true}.
 """
 import json
+from datetime import datetime
 import jinja2
 from jinja2.ext import loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -22,6 +23,7 @@ def raise_exception(message):
 env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
 env.filters["tojson"] = tojson
 env.globals["raise_exception"] = raise_exception
+env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
 
 MSGS = [
     {"role": "system", "content": "Be brief."},
@@ -78,7 +80,7 @@ CASES = [
     ("with block", "{% with a = 1, b = 2 %}{{ a + b }}{% endwith %}[{{ a }}]", {}),
     # --- expressions
     ("arithmetic", "{{ 7 + 2 }} {{ 7 - 2 }} {{ 7 * 2 }} {{ 7 / 2 }} {{ 7 // 2 }} {{ 7 % 3 }} {{ 2 ** 10 }} {{ -7 // 2 }} {{ -7 % 3 }} {{ 7.5 // 2 }} {{ 1 + 1.0 }}", {}),
-    ("precedence", "{{ 1 + 2 * 3 }} {{ (1 + 2) * 3 }} {{ 2 ** 3 ** 2 }} {{ -2 ** 2 }} {{ not true or true }} {{ 1 ~ 2 + 3 }}", {}),
+    ("precedence", "{{ 1 + 2 * 3 }} {{ (1 + 2) * 3 }} {{ 2 ** 3 ** 2 }} {{ -2 ** 2 }} {{ not true or true }} {{ 1 ~ 2 * 3 }} {{ (1 + 2) ~ 3 }}", {}),
     ("concat binds tighter than plus", "{{ 1 + 2 ~ 3 }}", {}),
     ("string ops", "{{ 'ab' + 'cd' }} {{ 'ab' ~ 1 ~ none }} {{ '-' * 3 }} {{ [1] + [2] }}", {}),
     ("comparisons", "{{ 1 < 2 }} {{ 2 <= 2 }} {{ 'a' < 'b' }} {{ 1 == 1.0 }} {{ 1 != 2 }} {{ [1,2] == [1,2] }} {{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }}", {}),
@@ -146,6 +148,40 @@ CASES = [
     ("tool call arguments tojson", "{% for tc in m.tool_calls %}{{ tc.function.arguments | tojson }}{{ tc.function.arguments is mapping }}{% endfor %}", {"m": MSGS[2]}),
     ("messages first system", "{% if messages[0]['role'] == 'system' %}{% set sys = messages[0]['content'] %}{% set rest = messages[1:] %}{% else %}{% set sys = '' %}{% set rest = messages %}{% endif %}{{ sys }}|{{ rest | length }}", {"messages": MSGS}),
     ("content list", "{% for part in content %}{% if part['type'] == 'text' %}{{ part['text'] }}{% endif %}{% endfor %}", {"content": [{"type": "text", "text": "A"}, {"type": "image"}, {"type": "text", "text": "B"}]}),
+
+    # --- constructs seen in real chat templates
+    ("macro with filtered loop", "{% macro m(x, skip) %}\n    {%- for k in x if k not in skip %}\n        {{- '<' ~ k ~ '>' }}\n    {%- endfor %}\n{% endmacro %}\n\n{%- if true %}{{ m({'a': 1, 'b': 2, 'c': 3}, ['a']) }}{% endif %}", {}),
+    ("previtem falsy at start", "{% for m in ms %}{% if loop.previtem and loop.previtem.role != 'tool' %}P{% endif %}{{ m.role }}{% if not loop.last and loop.nextitem.role != 'tool' %}N{% endif %};{% endfor %}", {"ms": MSGS}),
+    ("not binds looser than is", "{% if not tools is defined %}{% set tools = [] %}{% endif %}{{ tools | length }}", {}),
+    ("conditional around filters", "{% for x in [{'a': 1}, 5, 'q', [1]] %}{% set v = x | tojson | safe if x is mapping or (x is sequence and x is not string) else x | string %}{{ v }};{% endfor %}", {}),
+    ("dict literal in output", "{{- { \"output\": 'a\"b' } | tojson }}|{{ {'a': {'b': 1}} }}", {}),
+    ("reassign from slice", "{% set messages = messages[1:] %}{{ messages | length }}{{ messages[0].role }}", {"messages": MSGS}),
+    ("key in dict", "{{ 'tool_calls' in m }} {{ 'tool_calls' in n }}", {"m": MSGS[2], "n": MSGS[1]}),
+    ("globals are defined", "{{ strftime_now is defined }} {{ raise_exception is defined }} {{ namespace is defined }} {{ range is defined }} {{ nope is defined }}", {}),
+    ("lstrip with tabs", "a\n\t \t{% if true %}x{% endif %}\n\t{{ 'y' }}", {}),
+    ("text after tag on same line", "{% if true %}  a\n{% endif %}  b", {}),
+    ("comment after text not lstripped", "a {# c #}\nb", {}),
+    ("dash variable end then tag", "{{ 'a' -}}\n   {% if true %}b{% endif %}", {}),
+    ("unicode strings", "{{ 'héllo' | upper }} {{ '😀x' | length }} {{ '😀x'[0] }} {{ '😀x'[::-1] }} {{ 'ñ😀' | tojson }} {{ ['é'] }}", {}),
+    ("attribute of list is undefined", "[{{ l.y }}]{{ l.y is defined }}", {"l": [1]}),
+    ("braces inside strings", "{{ '}}' }}{{ '{%' }}{{ \"%}\" }}", {}),
+    ("dict literal attr", "{% set x = {'a': 1, 'b': [2]} %}{{ x.a }}{{ x['b'][0] }}{{ x.b | tojson }}", {}),
+    ("none comparisons", "{{ none == none }} {{ none is none }} {{ none != 0 }} {{ 0 == false }} {{ 1 == true }}", {}),
+    ("more numbers", "{{ 10 / 4 }} {{ 2 * 1.5 }} {{ 1e3 }} {{ 3 ** -1 }} {{ 2 ** 0.5 }} {{ 7 // -2 }} {{ 7.0 % 2 }} {{ 1_000 }}", {}),
+    ("join loop", "{% for i in range(3) %}{{ i }}{% if not loop.last %}, {% endif %}{% endfor %}", {}),
+    ("condition chain", "{{ 'a' if x is defined and x else 'b' }}{{ 'a' if y is defined and y else 'b' }}", {"x": 0}),
+    ("content is string", "{% for m in ms %}{{ m.content is string }}{% endfor %}", {"ms": [{"content": "a"}, {"content": [{"type": "text"}]}, {"content": None}]}),
+    ("set block with whitespace control", "{%- set block -%}\n    a\n    {{ 1 }}\n{%- endset -%}\n[{{ block }}]", {}),
+    ("loop variable after loop", "{% for i in [1, 2] %}{% endfor %}[{{ i }}]", {}),
+    ("nested namespace in macro", "{% set ns = namespace(c=0) %}{% macro bump() %}{% set ns.c = ns.c + 1 %}{% endmacro %}{{ bump() }}{{ bump() }}{{ ns.c }}", {}),
+    ("tojson nested indent", "{{ t | tojson(indent=4) }}", {"t": {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {"q": {"type": "string", "enum": ["a", "b"]}}, "required": ["q"]}}}}),
+    ("string formatting ops", "{{ '%s=%s' % ('a', 1) }} {{ '%d%%' % 50 }} {{ '{}-{}'.format('a', 'b') }} {{ '{x}'.format(x=1) }}", {}),
+    ("startswith on content", "{{ c.startswith('<tool_response>') and c.endswith('</tool_response>') }}", {"c": "<tool_response>\nx\n</tool_response>"}),
+    ("multiline expression", "{{\n  'a'\n  ~ 'b'\n}}{%\n  if true\n%}c{% endif %}", {}),
+    ("line and statement tags without spaces", "{%if true%}{{'x'}}{%endif%}", {}),
+    ("loop.length in filter loop", "{% for x in [1, 2, 3, 4] if x > 1 %}{{ loop.index }}/{{ loop.length }} {% endfor %}", {}),
+    ("for over undefined", "[{% for x in nothing %}{{ x }}{% endfor %}]", {}),
+    ("items of tool call arguments", "{% for k, v in args | items %}{{ k }}:{{ v | tojson }};{% endfor %}", {"args": {"q": "paris", "k": 3, "opts": {"deep": True}}}),
 ]
 
 
