@@ -67,10 +67,10 @@ public sealed class ChatTemplate
     /// messages, so templates that apply <c>tojson</c> to arguments render the canonical form. Set
     /// false to pass messages through untouched, exactly as transformers does.
     /// </summary>
-    public bool ParseStringToolArguments { get; init; } = true;
+    public bool ParseStringToolArguments { get; set; } = true;
 
     /// <summary>Clock for the <c>strftime_now</c> global; the system clock when null.</summary>
-    public TimeProvider? Time { get; init; }
+    public TimeProvider? Time { get; set; }
 
     /// <summary>Loads the chat template and special tokens from a tokenizer folder: tokenizer_config.json,
     /// falling back to chat_template.jinja or chat_template.json beside it when the config has no template.</summary>
