@@ -184,6 +184,13 @@ public sealed class ChatTemplate
         return template.Render(vars, Time);
     }
 
+    /// <summary>Renders a <see cref="ChatTemplateRequest"/> (the shape of a chat_cases.jsonl line).</summary>
+    public string Render(ChatTemplateRequest request, string? templateName = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Render(request.Messages, request.Tools, request.AddGenerationPrompt, request.EnableThinking, request.ExtraKwargs, templateName);
+    }
+
     /// <summary>Same as <see cref="Render(JsonNode, JsonNode?, bool, bool?, IReadOnlyDictionary{string, JsonNode?}?, string?)"/> for <see cref="JsonElement"/> inputs.</summary>
     public string Render(JsonElement messages, JsonElement? tools = null, bool addGenerationPrompt = false, bool? enableThinking = null,
         IReadOnlyDictionary<string, JsonNode?>? extraKwargs = null, string? templateName = null)
