@@ -163,10 +163,16 @@ public sealed class ChatTemplate
     /// <param name="enableThinking">Passed as <c>enable_thinking</c> when not null (Qwen3 and similar).</param>
     /// <param name="extraKwargs">Further template variables (e.g. <c>custom_instructions</c>), as JSON.</param>
     /// <param name="templateName">Pick a named template; by default "tool_use" when tools are given and it exists, else "default".</param>
+    /// <param name="continueFinalMessage">
+    /// Cut the output right after the last message's text so the model continues it (transformers'
+    /// <c>continue_final_message</c>); cannot be combined with <paramref name="addGenerationPrompt"/>.
+    /// </param>
     public string Render(JsonNode messages, JsonNode? tools = null, bool addGenerationPrompt = false, bool? enableThinking = null,
-        IReadOnlyDictionary<string, JsonNode?>? extraKwargs = null, string? templateName = null)
+        IReadOnlyDictionary<string, JsonNode?>? extraKwargs = null, string? templateName = null, bool continueFinalMessage = false)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (continueFinalMessage && addGenerationPrompt)
+            throw new TemplateException("continue_final_message and add_generation_prompt cannot both be set: one continues the last message, the other starts a new one");
         if (messages is not JsonArray) throw new TemplateException("messages: expected a JSON array");
         if (tools is not (null or JsonArray)) throw new TemplateException("tools: expected a JSON array or null");
         var template = Select(templateName, tools != null);
@@ -181,22 +187,46 @@ public sealed class ChatTemplate
         if (enableThinking is { } thinking) vars["enable_thinking"] = thinking;
         if (extraKwargs != null)
             foreach (var (k, v) in extraKwargs) vars[k] = JsonValues.FromNode(v);
-        return template.Render(vars, Time);
+        string rendered = template.Render(vars, Time);
+        return continueFinalMessage ? CutAfterFinalMessage(rendered, messageValues) : rendered;
+    }
+
+    // transformers: find the final message's text (last text block if content is a list) in the
+    // output and drop everything the template wrote after it, keeping the text's own trailing
+    // whitespace only if the template kept it.
+    private static string CutAfterFinalMessage(string rendered, object? messages)
+    {
+        if (messages is not List<object?> { Count: > 0 } list || list[^1] is not OrderedDictionary<string, object?> last)
+            throw new TemplateException("continue_final_message is set but there is no final message");
+        object? content = last.GetValueOrDefault("content");
+        if (content is List<object?> blocks)
+        {
+            content = blocks.OfType<OrderedDictionary<string, object?>>().Reverse()
+                .Select(b => b.GetValueOrDefault("text")).FirstOrDefault(t => t is string)
+                ?? throw new TemplateException("continue_final_message is set but the final message has no text to continue");
+        }
+        if (content is not string final) throw new TemplateException("continue_final_message is set but the final message has no text content");
+        string stripped = PyMethods.Strip(final, null, left: true, right: true);
+        int at = rendered.LastIndexOf(stripped, StringComparison.Ordinal);
+        if (at < 0) throw new TemplateException("continue_final_message is set but the final message does not appear in the rendered chat");
+        string lstripped = PyMethods.Strip(final, null, left: true, right: false);
+        bool keptSpacing = at + lstripped.Length <= rendered.Length && string.CompareOrdinal(rendered, at, final, 0, lstripped.Length) == 0 && lstripped == final;
+        return rendered[..(at + (keptSpacing ? lstripped.Length : stripped.Length))];
     }
 
     /// <summary>Renders a <see cref="ChatTemplateRequest"/> (the shape of a chat_cases.jsonl line).</summary>
     public string Render(ChatTemplateRequest request, string? templateName = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Render(request.Messages, request.Tools, request.AddGenerationPrompt, request.EnableThinking, request.ExtraKwargs, templateName);
+        return Render(request.Messages, request.Tools, request.AddGenerationPrompt, request.EnableThinking, request.ExtraKwargs, templateName, request.ContinueFinalMessage);
     }
 
-    /// <summary>Same as <see cref="Render(JsonNode, JsonNode?, bool, bool?, IReadOnlyDictionary{string, JsonNode?}?, string?)"/> for <see cref="JsonElement"/> inputs.</summary>
+    /// <summary>Same as <see cref="Render(JsonNode, JsonNode?, bool, bool?, IReadOnlyDictionary{string, JsonNode?}?, string?, bool)"/> for <see cref="JsonElement"/> inputs.</summary>
     public string Render(JsonElement messages, JsonElement? tools = null, bool addGenerationPrompt = false, bool? enableThinking = null,
-        IReadOnlyDictionary<string, JsonNode?>? extraKwargs = null, string? templateName = null)
+        IReadOnlyDictionary<string, JsonNode?>? extraKwargs = null, string? templateName = null, bool continueFinalMessage = false)
     {
         var toolsNode = tools is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } t ? JsonNode.Parse(t.GetRawText()) : null;
-        return Render(JsonNode.Parse(messages.GetRawText())!, toolsNode, addGenerationPrompt, enableThinking, extraKwargs, templateName);
+        return Render(JsonNode.Parse(messages.GetRawText())!, toolsNode, addGenerationPrompt, enableThinking, extraKwargs, templateName, continueFinalMessage);
     }
 
     private JinjaTemplate Select(string? name, bool hasTools)

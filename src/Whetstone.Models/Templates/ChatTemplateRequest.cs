@@ -5,19 +5,21 @@ namespace Whetstone.Models.Templates;
 /// <summary>
 /// One rendering request in the shape of a chat_cases.jsonl line: <c>messages</c>, optional
 /// <c>tools</c>, <c>add_generation_prompt</c>, <c>enable_thinking</c> and
-/// <c>chat_template_kwargs</c> (further template variables).
+/// <c>chat_template_kwargs</c> (further template variables) and <c>continue_final_message</c>.
 /// </summary>
 /// <param name="Messages">The conversation (a JSON array of messages).</param>
 /// <param name="Tools">Tool schemas (a JSON array), or null.</param>
 /// <param name="AddGenerationPrompt">Append the assistant header.</param>
 /// <param name="EnableThinking">The <c>enable_thinking</c> flag, or null to leave it undefined.</param>
 /// <param name="ExtraKwargs">Further template variables, or null.</param>
+/// <param name="ContinueFinalMessage">Cut the output after the last message so the model continues it.</param>
 public sealed record ChatTemplateRequest(
     JsonArray Messages,
     JsonArray? Tools = null,
     bool AddGenerationPrompt = false,
     bool? EnableThinking = null,
-    IReadOnlyDictionary<string, JsonNode?>? ExtraKwargs = null)
+    IReadOnlyDictionary<string, JsonNode?>? ExtraKwargs = null,
+    bool ContinueFinalMessage = false)
 {
     /// <summary>
     /// Reads a request from a JSON object; other fields (such as <c>rendered</c> or <c>ids</c>) are
@@ -48,7 +50,8 @@ public sealed record ChatTemplateRequest(
             (JsonArray?)tools?.DeepClone(),
             OptionalBool(obj, "add_generation_prompt") ?? false,
             OptionalBool(obj, "enable_thinking"),
-            extra);
+            extra,
+            OptionalBool(obj, "continue_final_message") ?? false);
     }
 
     private static bool? OptionalBool(JsonObject obj, string field) => obj[field] switch

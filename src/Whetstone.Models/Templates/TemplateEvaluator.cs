@@ -439,32 +439,8 @@ internal sealed class TemplateEvaluator
 
     private static string Repeat(string s, long n) => n <= 0 ? "" : new StringBuilder().Insert(0, s, (int)n).ToString();
 
-    /// <summary>Python printf-style formatting (<c>"%s" % x</c>, the <c>format</c> filter): %s %r %d %i %f %%.</summary>
-    public static string PercentFormat(string fmt, object? args)
-    {
-        var values = args is object?[] tuple ? tuple : [args];
-        var sb = new StringBuilder();
-        int next = 0;
-        for (int i = 0; i < fmt.Length; i++)
-        {
-            if (fmt[i] != '%') { sb.Append(fmt[i]); continue; }
-            if (++i >= fmt.Length) throw new TemplateException("incomplete format");
-            char c = fmt[i];
-            if (c == '%') { sb.Append('%'); continue; }
-            if (next >= values.Length) throw new TemplateException("not enough arguments for format string");
-            var v = values[next++];
-            sb.Append(c switch
-            {
-                's' => PyValue.ToStr(v),
-                'r' => PyValue.Repr(v),
-                'd' or 'i' => PyValue.ToLong(v is double d ? Math.Truncate(d) : v).ToString(CultureInfo.InvariantCulture),
-                'f' => PyValue.ToDouble(v).ToString("F6", CultureInfo.InvariantCulture),
-                _ => throw new TemplateException($"unsupported format character '{c}'"),
-            });
-        }
-        if (next < values.Length) throw new TemplateException("not all arguments converted during string formatting");
-        return sb.ToString();
-    }
+    /// <summary>Python printf-style formatting (<c>"%s" % x</c>, the <c>format</c> filter).</summary>
+    public static string PercentFormat(string fmt, object? args) => PyPercentFormat.Format(fmt, args);
 
     /// <summary>Jinja's <c>obj.name</c>: a method or attribute first, then the item with that key.</summary>
     public static object? GetAttribute(object? obj, string name)

@@ -60,7 +60,7 @@ internal static class TemplateFilters
             "dictsort" => DictSort(v, PyValue.IsTruthy(Arg(0, "case_sensitive", false)), PyValue.ToStr(Arg(1, "by", "key")), PyValue.IsTruthy(Arg(2, "reverse", false))),
             "indent" => Indent(PyValue.ToStr(v), Arg(0, "width", 4L), PyValue.IsTruthy(Arg(1, "first", false)), PyValue.IsTruthy(Arg(2, "blank", false))),
             "wordcount" => (long)PyValue.ToStr(v).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length,
-            "format" => TemplateEvaluator.PercentFormat(PyValue.ToStr(v), a.Count == 1 ? a[0] : a.ToArray()),
+            "format" => TemplateEvaluator.PercentFormat(PyValue.ToStr(v), k.Count > 0 ? new OrderedDictionary<string, object?>(k) : a.ToArray()),
             "attr" => TemplateEvaluator.GetAttribute(v, PyValue.ToStr(Arg(0, "name"))),
             "batch" => Batch(v, (int)PyValue.ToLong(Arg(0, "linecount")), Arg(1, "fill_with")),
             "center" => Center(PyValue.ToStr(v), (int)PyValue.ToLong(Arg(0, "width", 80L))),

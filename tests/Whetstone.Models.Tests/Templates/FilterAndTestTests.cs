@@ -24,6 +24,8 @@ public class FilterAndTestTests
     [InlineData("{{ 2.5 | round }} {{ 3.5 | round }} {{ 2.675 | round(2) }} {{ 3.2 | round(0, 'ceil') }}", "2.0 4.0 2.67 4.0")]
     [InlineData("{{ [1,2,3,4] | select('odd') | list }} {{ ['a','b'] | map('upper') | join }}", "[1, 3] AB")]
     [InlineData("{{ 'a\\nb' | indent(2) }}|{{ 'x' | replace('x', 'y') }}|{{ '<' | e }}|{{ '<' | safe }}", "a\n  b|y|&lt;|<")]
+    [InlineData("{{ '%.2f|%5d|%-4s|%03d|%e|%x' | format(3.14159, 42, 'ab', 7, 1500.0, 255) }}", "3.14|   42|ab  |007|1.500000e+03|ff")]
+    [InlineData("{{ '%s' | format([1, 2]) }} {{ '%(a)s-%(b)d' % {'a': 'x', 'b': 2} }}", "[1, 2] x-2")]
     public void Filters(string template, string expected) => Assert.Equal(expected, Render.Of(template));
 
     [Fact]

@@ -54,4 +54,15 @@ public class Qwen3ChatCasesTests
         var raw = new ChatTemplate(source) { ParseStringToolArguments = false };
         Assert.Contains("\"arguments\": {\"a\":1,\"b\":\"x\"}}", raw.Render(asString));
     }
+
+    [Fact]
+    public void ContinueFinalMessageCutsAfterTheLastMessage()
+    {
+        var messages = JsonNode.Parse("""[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello th"}]""")!;
+        Assert.Equal("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nHello th",
+            Template.Render(messages, continueFinalMessage: true));
+        var trailing = JsonNode.Parse("""[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello "}]""")!;
+        Assert.EndsWith("</think>\n\nHello ", Template.Render(trailing, continueFinalMessage: true));
+        Assert.Throws<TemplateException>(() => Template.Render(messages, addGenerationPrompt: true, continueFinalMessage: true));
+    }
 }
