@@ -50,8 +50,8 @@ internal static class PyMethods
         "isalpha" => Fn("str.isalpha", (_, _) => s.Length > 0 && s.All(char.IsLetter)),
         "isalnum" => Fn("str.isalnum", (_, _) => s.Length > 0 && s.All(char.IsLetterOrDigit)),
         "isspace" => Fn("str.isspace", (_, _) => s.Length > 0 && s.All(char.IsWhiteSpace)),
-        "isupper" => Fn("str.isupper", (_, _) => s.Any(char.IsLetter) && !s.Any(char.IsLower)),
-        "islower" => Fn("str.islower", (_, _) => s.Any(char.IsLetter) && !s.Any(char.IsUpper)),
+        "isupper" => Fn("str.isupper", (_, _) => TemplateTests.IsUpper(s)),
+        "islower" => Fn("str.islower", (_, _) => TemplateTests.IsLower(s)),
         _ => null,
     };
 

@@ -80,7 +80,9 @@ internal static class PyPercentFormat
             }
             sb.Append(body);
         }
-        if (named == null && next < values.Length) throw new TemplateException("not all arguments converted during string formatting");
+        // Python only insists every argument is used when it got a tuple or a plain value, not a list or dict.
+        bool containerArg = args is OrderedDictionary<string, object?> || (args is IList<object?> && args is not object?[]);
+        if (!containerArg && next < values.Length) throw new TemplateException("not all arguments converted during string formatting");
         return sb.ToString();
     }
 

@@ -140,6 +140,15 @@ internal sealed class TemplateEvaluator
         {
             throw new TemplateException(e.Reason, node.Position.Line, node.Position.Column, e);
         }
+        catch (Exception e) when (e is not TemplateException && e.InnerException is TemplateException inner)
+        {
+            // e.g. a sort comparer's TypeError arrives wrapped in InvalidOperationException.
+            throw new TemplateException(inner.Reason, inner.Line > 0 ? inner.Line : node.Position.Line, inner.Line > 0 ? inner.Column : node.Position.Column, inner);
+        }
+        catch (Exception e) when (e is InvalidCastException or ArgumentException or InvalidOperationException or OverflowException or IndexOutOfRangeException or FormatException)
+        {
+            throw new TemplateException($"{e.GetType().Name}: {e.Message}", node.Position.Line, node.Position.Column, e);
+        }
     }
 
     private static void RequireNormal(Flow flow, SourcePosition at)
@@ -375,7 +384,9 @@ internal sealed class TemplateEvaluator
         string s => item is string sub ? s.Contains(sub, StringComparison.Ordinal)
             : throw new TemplateException($"'in <string>' requires string as left operand, not {PyValue.TypeName(item)}"),
         IList<object?> list => list.Any(x => PyValue.PyEquals(x, item)),
-        OrderedDictionary<string, object?> dict => item is string key && dict.ContainsKey(key),
+        OrderedDictionary<string, object?> dict => item is IList<object?> and not object?[] || item is OrderedDictionary<string, object?>
+            ? throw new TemplateException($"unhashable type: '{PyValue.TypeName(item)}'")
+            : item is string key && dict.ContainsKey(key),
         Undefined => false,
         JinjaNamespace ns => item is string k && ns.Attributes.ContainsKey(k),
         _ => throw new TemplateException($"argument of type '{PyValue.TypeName(container)}' is not iterable"),
@@ -410,8 +421,8 @@ internal sealed class TemplateEvaluator
                 case "-": return x - y;
                 case "*": return x * y;
                 case "/": return y == 0 ? throw new TemplateException("float division by zero") : x / y;
-                case "//": return y == 0 ? throw new TemplateException("float floor division by zero") : Math.Floor(x / y);
-                case "%": return y == 0 ? throw new TemplateException("float modulo") : x - Math.Floor(x / y) * y;
+                case "//": return y == 0 ? throw new TemplateException("float floor division by zero") : FloatDivMod(x, y).Div;
+                case "%": return y == 0 ? throw new TemplateException("float modulo") : FloatDivMod(x, y).Mod;
                 case "**": return Math.Pow(x, y);
             }
         }
@@ -422,7 +433,8 @@ internal sealed class TemplateEvaluator
                 return l is object?[] && r is object?[] ? a.Concat(b).ToArray() : a.Concat(b).ToList();
             case "*" when l is string s && r is long or bool: return Repeat(s, PyValue.ToLong(r));
             case "*" when r is string s && l is long or bool: return Repeat(s, PyValue.ToLong(l));
-            case "*" when l is IList<object?> list && r is long n: return Enumerable.Range(0, (int)Math.Max(0, n)).SelectMany(_ => list).ToList();
+            case "*" when l is IList<object?> list && r is long or bool: return RepeatList(list, PyValue.ToLong(r));
+            case "*" when r is IList<object?> list && l is long or bool: return RepeatList(list, PyValue.ToLong(l));
             case "%" when l is string fmt: return PercentFormat(fmt, r);
         }
         if (op == "+" && (l is string || r is string))
@@ -430,11 +442,37 @@ internal sealed class TemplateEvaluator
         throw new TemplateException($"unsupported operand type(s) for {op}: '{PyValue.TypeName(l)}' and '{PyValue.TypeName(r)}'");
     }
 
+    // CPython's float divmod: the remainder takes the divisor's sign, -0.0 included.
+    private static (double Div, double Mod) FloatDivMod(double vx, double wx)
+    {
+        double mod = vx % wx;
+        double div = (vx - mod) / wx;
+        if (mod != 0)
+        {
+            if ((wx < 0) != (mod < 0)) { mod += wx; div -= 1.0; }
+        }
+        else mod = Math.CopySign(0.0, wx);
+        double floorDiv;
+        if (div != 0)
+        {
+            floorDiv = Math.Floor(div);
+            if (div - floorDiv > 0.5) floorDiv += 1.0;
+        }
+        else floorDiv = Math.CopySign(0.0, vx / wx);
+        return (floorDiv, mod);
+    }
+
     private static long FloorDiv(long a, long b)
     {
         long q = a / b;
         if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
         return q;
+    }
+
+    private static object RepeatList(IList<object?> list, long n)
+    {
+        var items = Enumerable.Range(0, (int)Math.Max(0, n)).SelectMany(_ => list);
+        return list is object?[] ? items.ToArray() : items.ToList();
     }
 
     private static string Repeat(string s, long n) => n <= 0 ? "" : new StringBuilder().Insert(0, s, (int)n).ToString();
@@ -493,6 +531,7 @@ internal sealed class TemplateEvaluator
             string s => PyValue.Iterate(s),
             IList<object?> l => [.. l],
             Undefined u => throw new TemplateException(u.Hint),
+            // Jinja compiles slices to a plain Python subscript, so a TypeError is not turned into undefined.
             _ => throw new TemplateException($"'{PyValue.TypeName(obj)}' object is not subscriptable"),
         };
         long n = items.Count, st = step ?? 1;

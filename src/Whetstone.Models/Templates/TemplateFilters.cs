@@ -7,14 +7,14 @@ namespace Whetstone.Models.Templates;
 /// Jinja's filters (<c>x | name(args)</c>) with the behaviour of Jinja 3 plus Hugging Face's
 /// <c>tojson</c> override. Names are checked when the template is parsed.
 /// </summary>
-internal static class TemplateFilters
+internal static partial class TemplateFilters
 {
     public static readonly HashSet<string> Names =
     [
         "tojson", "trim", "length", "count", "upper", "lower", "capitalize", "title", "join", "first", "last",
         "default", "d", "items", "string", "int", "float", "list", "reverse", "selectattr", "rejectattr",
         "select", "reject", "map", "safe", "escape", "e", "replace", "round", "abs", "sum", "min", "max",
-        "unique", "sort", "dictsort", "indent", "wordcount", "format", "attr", "batch", "center", "bool",
+        "unique", "sort", "dictsort", "indent", "wordcount", "format", "attr", "batch", "center",
     ];
 
     public static object? Apply(string name, object? v, IReadOnlyList<object?> a, IReadOnlyDictionary<string, object?> k)
@@ -28,7 +28,7 @@ internal static class TemplateFilters
             "upper" => PyValue.ToStr(v).ToUpperInvariant(),
             "lower" => PyValue.ToStr(v).ToLowerInvariant(),
             "capitalize" => PyMethods.Capitalize(PyValue.ToStr(v)),
-            "title" => PyMethods.Title(PyValue.ToStr(v)),
+            "title" => JinjaTitle(PyValue.ToStr(v)),
             "join" => Join(v, PyValue.ToStr(Arg(0, "d", "")), Arg(1, "attribute")),
             "first" => PyValue.Iterate(v) is { Count: > 0 } f ? f[0] : new Undefined("No first item, sequence was empty."),
             "last" => PyValue.Iterate(v) is { Count: > 0 } l ? l[^1] : new Undefined("No last item, sequence was empty."),
@@ -40,26 +40,27 @@ internal static class TemplateFilters
                 _ => throw new TemplateException($"items filter expects a mapping, got '{PyValue.TypeName(v)}'"),
             },
             "string" => PyValue.ToStr(v),
-            "int" => ToInt(v, Arg(0, "default", 0L), PyValue.ToLong(Arg(1, "base", 10L))),
-            "float" => ToFloat(v, Arg(0, "default", 0.0)),
-            "bool" => PyValue.IsTruthy(v),
+            "int" => v is Undefined u1 ? throw new TemplateException(u1.Hint) : ToInt(v, Arg(0, "default", 0L), PyValue.ToLong(Arg(1, "base", 10L))),
+            "float" => v is Undefined u2 ? throw new TemplateException(u2.Hint) : ToFloat(v, Arg(0, "default", 0.0)),
             "list" => PyValue.Iterate(v),
-            "reverse" => v is string s ? new string(s.Reverse().ToArray()) : Enumerable.Reverse(PyValue.Iterate(v)).ToList(),
-            "selectattr" or "rejectattr" => SelectAttr(v, a, name == "selectattr"),
-            "select" or "reject" => Select(v, a, name == "select"),
-            "map" => Map(v, a, k),
-            "safe" => v,
+            "reverse" => v is string s ? string.Concat(Enumerable.Reverse(PyValue.Iterate(s)).Cast<string>()) : Enumerable.Reverse(PyValue.Iterate(v)).ToList(),
+            // Jinja guards these with "if value:", so any falsy input gives an empty result.
+            "selectattr" or "rejectattr" => PyValue.IsTruthy(v) ? SelectAttr(v, a, name == "selectattr") : new List<object?>(),
+            "select" or "reject" => PyValue.IsTruthy(v) ? Select(v, a, name == "select") : new List<object?>(),
+            "map" => PyValue.IsTruthy(v) ? Map(v, a, k) : new List<object?>(),
+            // Jinja returns Markup (a str); its escaping when later combined with '+' is not modelled.
+            "safe" => PyValue.ToStr(v),
             "escape" or "e" => Escape(PyValue.ToStr(v)),
             "replace" => Replace(PyValue.ToStr(v), PyValue.ToStr(Arg(0, "old")), PyValue.ToStr(Arg(1, "new")), Arg(2, "count")),
             "round" => Round(v, (int)PyValue.ToLong(Arg(0, "precision", 0L)), PyValue.ToStr(Arg(1, "method", "common"))),
-            "abs" => v is long l0 ? (object)Math.Abs(l0) : Math.Abs(PyValue.ToDouble(v)),
+            "abs" => v is long or bool ? (object)Math.Abs(PyValue.ToLong(v)) : Math.Abs(PyValue.ToDouble(v)),
             "sum" => Sum(v, Arg(0, "attribute"), Arg(1, "start", 0L)),
             "min" or "max" => MinMax(v, name == "max", PyValue.IsTruthy(Arg(0, "case_sensitive", false)), Arg(1, "attribute")),
             "unique" => Unique(v),
             "sort" => Sort(v, PyValue.IsTruthy(Arg(0, "reverse", false)), PyValue.IsTruthy(Arg(1, "case_sensitive", false)), Arg(2, "attribute")),
             "dictsort" => DictSort(v, PyValue.IsTruthy(Arg(0, "case_sensitive", false)), PyValue.ToStr(Arg(1, "by", "key")), PyValue.IsTruthy(Arg(2, "reverse", false))),
-            "indent" => Indent(PyValue.ToStr(v), Arg(0, "width", 4L), PyValue.IsTruthy(Arg(1, "first", false)), PyValue.IsTruthy(Arg(2, "blank", false))),
-            "wordcount" => (long)PyValue.ToStr(v).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length,
+            "indent" => Indent(v as string ?? throw new TemplateException($"indent expects a string, got '{PyValue.TypeName(v)}'"), Arg(0, "width", 4L), PyValue.IsTruthy(Arg(1, "first", false)), PyValue.IsTruthy(Arg(2, "blank", false))),
+            "wordcount" => (long)WordPattern().Count(PyValue.ToStr(v)),
             "format" => TemplateEvaluator.PercentFormat(PyValue.ToStr(v), k.Count > 0 ? new OrderedDictionary<string, object?>(k) : a.ToArray()),
             "attr" => TemplateEvaluator.GetAttribute(v, PyValue.ToStr(Arg(0, "name"))),
             "batch" => Batch(v, (int)PyValue.ToLong(Arg(0, "linecount")), Arg(1, "fill_with")),
@@ -67,6 +68,17 @@ internal static class TemplateFilters
             _ => throw new TemplateException($"unsupported filter '{name}'"),
         };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\w+")]
+    private static partial System.Text.RegularExpressions.Regex WordPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"([-\s({\[<]+)")]
+    private static partial System.Text.RegularExpressions.Regex WordBeginning();
+
+    // Jinja's title filter (not str.title): a word starts after whitespace, '-', '(', '{', '[' or '<'.
+    private static string JinjaTitle(string s) => string.Concat(WordBeginning().Split(s)
+        .Where(item => item.Length > 0)
+        .Select(item => char.ToUpperInvariant(item[0]) + item[1..].ToLowerInvariant()));
 
     private static string ToJson(object? v, object? ensureAscii, object? indent, object? separators, object? sortKeys)
     {

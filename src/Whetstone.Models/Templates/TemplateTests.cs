@@ -30,12 +30,12 @@ internal static class TemplateTests
             "number" => v is long or double or bool,
             "string" => v is string,
             "mapping" => v is OrderedDictionary<string, object?>,
-            "sequence" => v is string or IList<object?> or OrderedDictionary<string, object?>,
+            "sequence" => v is string or IList<object?> or OrderedDictionary<string, object?> or Undefined,
             "iterable" => v is string or IList<object?> or OrderedDictionary<string, object?> or Undefined,
             "callable" => v is JinjaFunction,
-            "odd" => PyValue.ToLong(v) % 2 != 0,
-            "even" => PyValue.ToLong(v) % 2 == 0,
-            "divisibleby" => PyValue.ToLong(v) % PyValue.ToLong(Arg0()) == 0,
+            "odd" => PyValue.PyEquals(TemplateEvaluator.Arithmetic("%", v, 2L), 1L),
+            "even" => PyValue.PyEquals(TemplateEvaluator.Arithmetic("%", v, 2L), 0L),
+            "divisibleby" => PyValue.PyEquals(TemplateEvaluator.Arithmetic("%", v, Arg0()), 0L),
             "eq" or "equalto" or "==" => PyValue.PyEquals(v, Arg0()),
             "ne" or "!=" => !PyValue.PyEquals(v, Arg0()),
             "lt" or "lessthan" or "<" => PyValue.Compare(v, Arg0(), "<") < 0,
@@ -44,14 +44,19 @@ internal static class TemplateTests
             "ge" or ">=" => PyValue.Compare(v, Arg0(), ">=") >= 0,
             "in" => TemplateEvaluator.Contains(Arg0(), v),
             "sameas" => SameAs(v, Arg0()),
-            "lower" => v is string s && s == s.ToLowerInvariant(),
-            "upper" => v is string u && u == u.ToUpperInvariant(),
+            "lower" => IsLower(PyValue.ToStr(v)),
+            "upper" => IsUpper(PyValue.ToStr(v)),
             "escaped" => false,
             "filter" => v is string f && TemplateFilters.Names.Contains(f),
             "test" => v is string t && Names.Contains(t),
             _ => throw new TemplateException($"unsupported test '{name}'"),
         };
     }
+
+    // Python str.islower/isupper: at least one cased character and none of the other case.
+    public static bool IsLower(string s) => s.Any(char.IsLower) && !s.Any(char.IsUpper);
+
+    public static bool IsUpper(string s) => s.Any(char.IsUpper) && !s.Any(char.IsLower);
 
     // Python "is": singletons (None, True, False) by value, everything else by reference.
     private static bool SameAs(object? a, object? b) => a switch

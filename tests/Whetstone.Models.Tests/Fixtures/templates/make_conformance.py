@@ -182,6 +182,23 @@ CASES = [
     ("loop.length in filter loop", "{% for x in [1, 2, 3, 4] if x > 1 %}{{ loop.index }}/{{ loop.length }} {% endfor %}", {}),
     ("for over undefined", "[{% for x in nothing %}{{ x }}{% endfor %}]", {}),
     ("items of tool call arguments", "{% for k, v in args | items %}{{ k }}:{{ v | tojson }};{% endfor %}", {"args": {"q": "paris", "k": 3, "opts": {"deep": True}}}),
+
+    # --- regressions found by differential fuzzing (make_fuzz_cases.py)
+    ("wordcount counts word runs", "{{ '-1.5' | wordcount }} {{ 'a b,c' | wordcount }}", {}),
+    ("title filter is not str.title", "{{ d | title }} {{ \"it's a-b (c)\" | title }} {{ \"it's\".title() }}", {"d": {"k": "v"}}),
+    ("float parity and divisibility", "{{ 1e-5 is even }} {{ -1.5 is odd }} {{ 4.0 is even }} {{ 7.5 is divisibleby 2.5 }}", {}),
+    ("float modulo sign", "{{ false % -1.5 }} {{ -7.5 % 2 }} {{ 1 // 0.1 }} {{ -1 // 0.3 }}", {}),
+    ("sequence repetition", "{{ (1, 2) * 2 }} {{ 2 * [0] }} {{ (1,) * false }} {{ 'ab' * true }}", {}),
+    ("abs of bool", "{{ false | abs }} {{ true | abs }}", {}),
+    ("select and map on falsy input", "{{ false | select | list }} {{ none | map('upper') | list }} {{ 0 | selectattr('x') | list }}", {}),
+    ("upper lower tests need cased chars", "{{ '' is upper }} {{ '1' is lower }} {{ 'A1' is upper }}", {}),
+    ("reverse keeps astral characters", "{{ 'é😀x' | reverse }} {{ 'é😀' | list }}", {}),
+    ("percent with list argument", "{{ ' x ' % [1, 2] }} {{ '%s' % [1, 2] }}", {}),
+    ("unhashable key in dict errors", "{{ [1] in {} }}", {}),
+    ("undefined is a sequence", "{{ u is sequence }} {{ u is iterable }}", {}),
+    ("int filter on undefined errors", "{{ u | int }}", {}),
+    ("slicing an int errors", "{{ (u or 5)[1:] }}", {}),
+    ("sorting mixed types errors", "{{ [1, 'a'] | sort }}", {}),
 ]
 
 
