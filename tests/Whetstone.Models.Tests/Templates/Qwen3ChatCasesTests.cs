@@ -34,6 +34,20 @@ public class Qwen3ChatCasesTests
     }
 
     [Fact]
+    public void RendersExtendedReferenceCases()
+    {
+        // 96 more conversations rendered by reference Jinja2 (Fixtures/templates/make_qwen3_extended.py).
+        var lines = File.ReadLines(FixturePaths.Template("qwen3_extended_cases.jsonl")).Where(l => l.Trim().Length > 0).ToList();
+        Assert.True(lines.Count >= 90);
+        foreach (var line in lines)
+        {
+            var node = JsonNode.Parse(line);
+            var request = ChatTemplateRequest.FromJson(node);
+            Assert.Equal(node!["rendered"]!.GetValue<string>(), Template.Render(request));
+        }
+    }
+
+    [Fact]
     public void LoadsSpecialTokensFromConfig()
     {
         Assert.Equal("<|im_end|>", Template.EosToken);
