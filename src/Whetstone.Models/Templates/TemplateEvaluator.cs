@@ -175,7 +175,7 @@ internal sealed class TemplateEvaluator
             if (f.Else != null) RequireNormalOrLoop(Exec(f.Else, scope, sb));
             return;
         }
-        var loop = new LoopContext(items, depth: _loopDepth + 1);
+        var loop = new LoopContext(items, depth: 1); // loop.depth counts recursive-loop levels; recursive loops are not supported
         _loopDepth++;
         try
         {
