@@ -61,8 +61,8 @@ internal static partial class TemplateFilters
             "dictsort" => DictSort(v, PyValue.IsTruthy(Arg(0, "case_sensitive", false)), PyValue.ToStr(Arg(1, "by", "key")), PyValue.IsTruthy(Arg(2, "reverse", false))),
             "indent" => Indent(v as string ?? throw new TemplateException($"indent expects a string, got '{PyValue.TypeName(v)}'"), Arg(0, "width", 4L), PyValue.IsTruthy(Arg(1, "first", false)), PyValue.IsTruthy(Arg(2, "blank", false))),
             "wordcount" => (long)WordPattern().Count(PyValue.ToStr(v)),
-            "format" => TemplateEvaluator.PercentFormat(PyValue.ToStr(v), k.Count > 0 ? new OrderedDictionary<string, object?>(k) : a.ToArray()),
-            "attr" => TemplateEvaluator.GetAttribute(v, PyValue.ToStr(Arg(0, "name"))),
+            "format" => PyOperators.PercentFormat(PyValue.ToStr(v), k.Count > 0 ? new OrderedDictionary<string, object?>(k) : a.ToArray()),
+            "attr" => ValueAccess.GetAttribute(v, PyValue.ToStr(Arg(0, "name"))),
             "batch" => Batch(v, (int)PyValue.ToLong(Arg(0, "linecount")), Arg(1, "fill_with")),
             "center" => Center(PyValue.ToStr(v), (int)PyValue.ToLong(Arg(0, "width", 80L))),
             _ => throw new TemplateException($"unsupported filter '{name}'"),
@@ -113,7 +113,7 @@ internal static partial class TemplateFilters
     private static string Join(object? v, string sep, object? attribute)
     {
         var items = PyValue.Iterate(v);
-        if (attribute is not (null or Undefined)) items = items.Select(x => TemplateEvaluator.GetAttribute(x, PyValue.ToStr(attribute))).ToList();
+        if (attribute is not (null or Undefined)) items = items.Select(x => ValueAccess.GetAttribute(x, PyValue.ToStr(attribute))).ToList();
         return string.Join(sep, items.Select(PyValue.ToStr));
     }
 
@@ -151,7 +151,7 @@ internal static partial class TemplateFilters
         var testArgs = a.Skip(2).ToList();
         return PyValue.Iterate(v).Where(item =>
         {
-            var value = TemplateEvaluator.GetAttribute(item, attr);
+            var value = ValueAccess.GetAttribute(item, attr);
             bool ok = test == null ? PyValue.IsTruthy(value) : TemplateTests.Apply(test, value, testArgs);
             return ok == keep;
         }).ToList();
@@ -173,7 +173,7 @@ internal static partial class TemplateFilters
             bool hasDefault = k.ContainsKey("default");
             return items.Select(x =>
             {
-                var value = TemplateEvaluator.GetAttribute(x, PyValue.ToStr(attribute));
+                var value = ValueAccess.GetAttribute(x, PyValue.ToStr(attribute));
                 return value is Undefined && hasDefault ? fallback : value;
             }).ToList();
         }
@@ -232,15 +232,15 @@ internal static partial class TemplateFilters
         object? total = start;
         foreach (var item in PyValue.Iterate(v))
         {
-            var x = attribute is null or Undefined ? item : TemplateEvaluator.GetAttribute(item, PyValue.ToStr(attribute));
-            total = TemplateEvaluator.Arithmetic("+", total, x);
+            var x = attribute is null or Undefined ? item : ValueAccess.GetAttribute(item, PyValue.ToStr(attribute));
+            total = PyOperators.Arithmetic("+", total, x);
         }
         return total;
     }
 
     private static object? SortKey(object? item, bool caseSensitive, object? attribute)
     {
-        var x = attribute is null or Undefined ? item : TemplateEvaluator.GetAttribute(item, PyValue.ToStr(attribute));
+        var x = attribute is null or Undefined ? item : ValueAccess.GetAttribute(item, PyValue.ToStr(attribute));
         return !caseSensitive && x is string s ? s.ToLowerInvariant() : x;
     }
 
