@@ -13,5 +13,6 @@ public static class WhetCommands
         yield return RolloutCommand.Create();
         yield return EvalCommand.Create();
         yield return ConvertCommand.Create();
+        yield return TemplateCommand.Create();
     }
 }
