@@ -57,7 +57,12 @@ public sealed class Tokenizer
         _idToToken = new string?[size];
         foreach (var (token, id) in _model.Vocab) _idToToken[id] = token;
         _isSpecial = new bool[size];
-        foreach (var t in AddedTokens) { _idToToken[t.Id] = t.Content; _isSpecial[t.Id] = t.Special; }
+        foreach (var t in AddedTokens)
+        {
+            // tokenizers keeps a normalized token's normalized form, and decodes to it.
+            _idToToken[t.Id] = t.Normalized && _normalizer is not null ? _normalizer.Normalize(t.Content) : t.Content;
+            _isSpecial[t.Id] = t.Special;
+        }
         _tokenBytes = new byte[]?[size];
         for (int id = 0; id < size; id++)
             if (_idToToken[id] is { } token)

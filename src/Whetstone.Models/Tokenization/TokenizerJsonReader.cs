@@ -42,7 +42,29 @@ internal sealed class TokenizerJsonReader(string source)
         var model = ReadModel(Required(root, "model", "model"));
         var post = Optional(root, "post_processor", "post_processor", ReadPostProcessor) ?? PostProcessor.None;
         var decoder = root.TryGetProperty("decoder", out var d) ? CheckDecoder(d, "decoder") : null;
-        return new TokenizerDefinition(model, normalizer, preTokenizer, added, post, decoder);
+        return new TokenizerDefinition(model, normalizer, preTokenizer, AssignIds(added, model), post, decoder);
+    }
+
+    /// <summary>
+    /// Gives added tokens the ids tokenizers gives them on load, which ignores the "id" field: the
+    /// vocabulary id when the content is in the vocabulary, else the next id after the vocabulary and
+    /// the added tokens so far. Real files agree with their "id" fields; hand-edited ones may not.
+    /// </summary>
+    static IReadOnlyList<AddedToken> AssignIds(IReadOnlyList<AddedToken> tokens, BpeModel model)
+    {
+        var result = new List<AddedToken>();
+        var seen = new HashSet<string>();
+        int vocabCount = model.Vocab.Count;
+        int? maxId = null;
+        foreach (var t in tokens)
+        {
+            if (t.Content.Length == 0 || !seen.Add(t.Content)) continue;
+            int id = model.Vocab.TryGetValue(t.Content, out int v) ? v
+                : maxId is int m ? (m >= vocabCount || vocabCount == 0 ? m + 1 : vocabCount) : vocabCount;
+            maxId = Math.Max(maxId ?? id, id);
+            result.Add(t with { Id = id });
+        }
+        return result;
     }
 
     JsonElement Required(JsonElement obj, string name, string field)

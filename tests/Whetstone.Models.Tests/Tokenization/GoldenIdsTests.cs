@@ -8,7 +8,17 @@ namespace Whetstone.Models.Tests.Tokenization;
 /// </summary>
 public class GoldenIdsTests
 {
-    public static TheoryData<string> Families => new() { "qwen3", "gpt2", "llama3", "smollm" };
+    /// <summary>The real tokenizers, then one hand-built tokenizer.json per supported pipeline variant.</summary>
+    public static TheoryData<string> Families
+    {
+        get
+        {
+            var data = new TheoryData<string> { "qwen3", "gpt2", "llama3", "smollm" };
+            foreach (var dir in Directory.GetDirectories(FixtureFiles.Dir("variants")).OrderBy(d => d, StringComparer.Ordinal))
+                data.Add("variants/" + Path.GetFileName(dir));
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Families))]

@@ -22,7 +22,7 @@ internal static class UnicodeNormalizer
         var data = Tables.Value;
         bool compatibility = form is NormalizationForm.FormKC or NormalizationForm.FormKD;
         bool compose = form is NormalizationForm.FormC or NormalizationForm.FormKC;
-        if (IsInert(text, data, compatibility)) return text;
+        if (IsInert(text, data, compatibility, compose)) return text;
 
         var cps = new List<int>(text.Length + 8);
         for (int i = 0; i < text.Length;)
@@ -39,17 +39,20 @@ internal static class UnicodeNormalizer
         return sb.ToString();
     }
 
-    static bool IsInert(string text, Data data, bool compatibility)
+    /// <summary>True when normalizing cannot change <paramref name="text"/>, so the copy can be skipped.</summary>
+    static bool IsInert(string text, Data data, bool compatibility, bool compose)
     {
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (c < 0x300) continue; // Latin-1 and friends: no combining marks, no compositions.
+            if (c < 0x80 || (compose && !compatibility && c < 0x300)) continue; // U+0000–U+02FF is all NFC_QC=Yes
             int cp = text.ConvertToUtf32OrReplacement(i, out int width);
             i += width - 1;
-            if (data.NotInert.Contains(cp) || (compatibility && data.Compatibility.ContainsKey(cp))) return false;
-            if (cp >= SBase && cp < SBase + SCount) continue; // precomposed Hangul is NFC and stays so.
-            if (cp >= LBase && cp < TBase + TCount) return false; // conjoining jamo compose.
+            if (data.CombiningClasses.ContainsKey(cp)) return false;
+            if (data.Canonical.ContainsKey(cp) || (compatibility && data.Compatibility.ContainsKey(cp))) return false;
+            if (compose && data.CompositionSeconds.Contains(cp)) return false;
+            if (cp >= SBase && cp < SBase + SCount) { if (!compose) return false; continue; } // NFD splits syllables
+            if (cp >= LBase && cp < TBase + TCount) return false; // conjoining jamo compose
         }
         return true;
     }
@@ -126,26 +129,25 @@ internal static class UnicodeNormalizer
         public readonly Dictionary<int, int[]> Compatibility = new();
         public readonly Dictionary<int, int> CombiningClasses = new();
         public readonly Dictionary<long, int> Compositions = new();
-        public readonly HashSet<int> NotInert = new();
+        public readonly HashSet<int> CompositionSeconds = new();
 
         public int Class(int cp) => CombiningClasses.TryGetValue(cp, out int c) ? c : 0;
 
         public static Data Parse()
         {
             var d = new Data();
-            foreach (var (cp, parts) in Entries(UnicodeTables.Canonical)) { d.Canonical[cp] = parts; d.NotInert.Add(cp); }
+            foreach (var (cp, parts) in Entries(UnicodeTables.Canonical)) d.Canonical[cp] = parts;
             foreach (var (cp, parts) in Entries(UnicodeTables.Compatibility)) d.Compatibility[cp] = parts;
             foreach (var (cp, parts) in Entries(UnicodeTables.CombiningClass))
             {
                 d.CombiningClasses[cp] = parts[0];
-                d.NotInert.Add(cp);
             }
             foreach (var entry in UnicodeTables.Compositions.Split(';'))
             {
                 var p = entry.Split(' ');
                 int first = Hex(p[0]), second = Hex(p[1]);
                 d.Compositions[((long)first << 21) | (uint)second] = Hex(p[2]);
-                d.NotInert.Add(second);
+                d.CompositionSeconds.Add(second);
             }
             return d;
         }
