@@ -56,8 +56,8 @@ public sealed class StreamingDecoder
         {
             byte b = bytes[n - back];
             if ((b & 0xC0) == 0x80) continue; // continuation byte: keep looking for the lead
-            int need = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 1;
-            if (b < 0x80 || need <= back) return n;
+            int need = b < 0x80 ? 1 : b is >= 0xC2 and <= 0xDF ? 2 : b is >= 0xE0 and <= 0xEF ? 3 : b is >= 0xF0 and <= 0xF4 ? 4 : 0;
+            if (need == 0 || need <= back) return n; // invalid lead, or the character is complete
             // Check the bytes so far can still become a valid character (no overlong/surrogate starts).
             if (back >= 2)
             {
