@@ -47,7 +47,7 @@ public sealed class BpeTrainer(BpeTrainerOptions options)
     List<(int[] Symbols, long Count)> CountWords(IEnumerable<string> corpus, List<string> addedTokens)
     {
         var split = new SplitPreTokenizer(OnigurumaPattern.Compile(Options.Pattern), SplitBehavior.Isolated, invert: false);
-        var matcher = new AddedTokenMatcher(addedTokens.Select(t => (t, new AddedToken(-1, t, true))));
+        var matcher = new AddedTokenMatcher(addedTokens.Select(t => (t, new AddedToken(0, t, true))));
         var counts = new Dictionary<string, long>();
         var countsBySpan = counts.GetAlternateLookup<ReadOnlySpan<char>>();
         var segments = new List<(int Start, int Length, int Id)>();
@@ -60,7 +60,7 @@ public sealed class BpeTrainer(BpeTrainerOptions options)
             matcher.Split(text, includeSpecial: true, segments);
             foreach (var (start, length, id) in segments)
             {
-                if (id != -1) continue; // an added token: not material for merges
+                if (id >= 0) continue; // an added token: not material for merges
                 pieces.Clear();
                 split.Split(new Piece(text, start, length), pieces);
                 foreach (var p in pieces)
