@@ -9,5 +9,6 @@ public static class WhetCommands
     public static IEnumerable<Command> All()
     {
         yield return BenchCommand.Create();
+        yield return TokenizeCommand.Create();
     }
 }

@@ -20,6 +20,7 @@ internal sealed class BpeModel
     readonly ConcurrentDictionary<string, int[]> _cache = new();
     readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
     readonly BpeMerge.TryGetMerge _tryGetMerge;
+    int _cacheCount;
 
     /// <summary>Builds the model. <paramref name="merges"/> is in rank order, as tokens (not ids).</summary>
     public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, BpeOptions options)
@@ -28,7 +29,7 @@ internal sealed class BpeModel
         _vocabBySpan = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
         _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         Options = options;
-        _merges = new Dictionary<long, long>(merges.Count);
+        _merges = new Dictionary<long, long>(merges.Count, PairKeyComparer.Instance);
         for (int rank = 0; rank < merges.Count; rank++)
         {
             var (left, right) = merges[rank];
@@ -69,10 +70,16 @@ internal sealed class BpeModel
     {
         if (_cacheBySpan.TryGetValue(piece, out var cached)) { output.AddRange(cached); return; }
         var ids = byteLevel ? EncodeByteLevel(piece) : EncodeChars(piece);
-        if (_cache.Count > CacheLimit) _cache.Clear();
+        // ConcurrentDictionary.Count takes every lock; keep our own approximate count instead.
+        if (Interlocked.Increment(ref _cacheCount) > CacheLimit)
+        {
+            _cache.Clear();
+            Interlocked.Exchange(ref _cacheCount, 0);
+        }
         _cacheBySpan.TryAdd(piece, ids);
         output.AddRange(ids);
     }
+
 
     int[] EncodeByteLevel(ReadOnlySpan<char> piece)
     {

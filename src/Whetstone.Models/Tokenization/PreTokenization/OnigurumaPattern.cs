@@ -251,7 +251,8 @@ internal static class OnigurumaPattern
             string? bmp = spec.BmpClass();
             string astral = AstralCache.GetOrAdd(spec.Key, _ => AstralAlternation(spec));
             if (astral.Length == 0) return bmp ?? "(?!)";
-            return bmp is null ? $"(?:{astral})" : $"(?:{bmp}|{astral})";
+            // The lookahead makes every BMP char fail the astral branch at once instead of trying each alternative.
+            return bmp is null ? $"(?=[\\uD800-\\uDBFF])(?:{astral})" : $"(?:{bmp}|(?=[\\uD800-\\uDBFF])(?:{astral}))";
         }
 
         static string AstralAlternation(ClassSpec spec)

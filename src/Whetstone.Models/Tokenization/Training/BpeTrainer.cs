@@ -80,8 +80,8 @@ public sealed class BpeTrainer(BpeTrainerOptions options)
     List<(int Left, int Right)> LearnMerges(List<(int[] Symbols, long Count)> words, int budget)
     {
         var symbols = words.Select(w => new List<int>(w.Symbols)).ToList();
-        var pairCounts = new Dictionary<long, long>();
-        var pairWords = new Dictionary<long, HashSet<int>>();
+        var pairCounts = new Dictionary<long, long>(Bpe.PairKeyComparer.Instance);
+        var pairWords = new Dictionary<long, HashSet<int>>(Bpe.PairKeyComparer.Instance);
         for (int w = 0; w < symbols.Count; w++)
             for (int i = 0; i + 1 < symbols[w].Count; i++)
             {
@@ -96,7 +96,7 @@ public sealed class BpeTrainer(BpeTrainerOptions options)
         foreach (var (key, count) in pairCounts) heap.Enqueue(key, (-count, key));
 
         var merges = new List<(int, int)>();
-        var touched = new HashSet<long>();
+        var touched = new HashSet<long>(Bpe.PairKeyComparer.Instance);
         while (merges.Count < budget && heap.TryDequeue(out long pair, out var priority))
         {
             long count = pairCounts.GetValueOrDefault(pair);
