@@ -12,6 +12,9 @@ namespace Whetstone.Cli.Commands;
 /// </summary>
 public static class TokenizeCommand
 {
+    // Non-ASCII text stays readable (你好, not \u4F60\u597D); the output is still valid JSON.
+    static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Builds the <c>tokenize</c> verb.</summary>
     public static Command Create()
     {
@@ -76,7 +79,8 @@ public static class TokenizeCommand
                 Console.Error.WriteLine($"{path}:{line}: expected an object with a string field \"text\"");
                 return 1;
             }
-            output.WriteLine(JsonSerializer.Serialize(new JsonObject { ["text"] = text, ["ids"] = new JsonArray(tok.Encode(text, addSpecial).Select(i => (JsonNode)i).ToArray()) }));
+            var row = new JsonObject { ["text"] = text, ["ids"] = new JsonArray(tok.Encode(text, addSpecial).Select(i => (JsonNode)i).ToArray()) };
+            output.WriteLine(row.ToJsonString(Readable));
         }
         return 0;
     }
