@@ -14,5 +14,6 @@ public static class WhetCommands
         yield return EvalCommand.Create();
         yield return ConvertCommand.Create();
         yield return TemplateCommand.Create();
+        yield return TokenizeCommand.Create();
     }
 }
