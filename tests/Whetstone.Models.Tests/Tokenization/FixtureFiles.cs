@@ -29,10 +29,12 @@ internal static class FixtureFiles
     /// <summary>One golden line: the text, its reference ids, and (when recorded) the reference decode of those ids.</summary>
     public sealed record Golden(string File, int Line, string Text, int[] Ids, string? Decoded, int[]? IdsWithSpecialTokens);
 
-    /// <summary>Every *.jsonl golden file of a family (fields "text" or "rendered", "ids", optional "decoded", "ids_special").</summary>
+    /// <summary>Every golden file of a family (fields "text" or "rendered", "ids", optional "decoded", "ids_special").</summary>
     public static IEnumerable<Golden> Goldens(string family)
     {
-        foreach (var file in Directory.GetFiles(Dir(family), "*.jsonl").OrderBy(f => f, StringComparer.Ordinal))
+        // tokenizer_*.jsonl are this branch's goldens; chat_cases.jsonl (rendered chat prompts → ids) comes with the chat templates.
+        var files = Directory.GetFiles(Dir(family), "tokenizer_*.jsonl").Concat(Directory.GetFiles(Dir(family), "chat_cases.jsonl"));
+        foreach (var file in files.OrderBy(f => f, StringComparer.Ordinal))
         {
             int line = 0;
             foreach (var raw in File.ReadLines(file))
@@ -42,7 +44,8 @@ internal static class FixtureFiles
                 using var doc = JsonDocument.Parse(raw);
                 var root = doc.RootElement;
                 if (!root.TryGetProperty("ids", out var ids)) continue;
-                string text = (root.TryGetProperty("text", out var t) ? t : root.GetProperty("rendered")).GetString()!;
+                if (!root.TryGetProperty("text", out var t) && !root.TryGetProperty("rendered", out t)) continue;
+                string text = t.GetString()!;
                 yield return new Golden(Path.GetFileName(file), line, text, Ints(ids),
                     root.TryGetProperty("decoded", out var d) ? d.GetString() : null,
                     root.TryGetProperty("ids_special", out var s) ? Ints(s) : null);
