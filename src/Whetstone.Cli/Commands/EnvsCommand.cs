@@ -57,7 +57,7 @@ public static class EnvsCommand
         var rows = EnvironmentCatalog.All.Select(d => new[]
         {
             d.Name,
-            string.Join(", ", d.Tools),
+            d.Tools.Count <= 4 ? string.Join(", ", d.Tools) : $"{string.Join(", ", d.Tools.Take(3))}, … ({d.Tools.Count} tools)",
             string.Join(" ", d.Options.Select(o => $"{o.Name}={o.ValuesText}({o.Default})")),
             d.Description,
         }).ToList();
