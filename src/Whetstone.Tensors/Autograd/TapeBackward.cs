@@ -1,0 +1,28 @@
+namespace Whetstone.Tensors.Autograd;
+
+public sealed partial class Tape
+{
+    /// <summary>Runs one entry's backward: reads Output.Grad, adds into the gradients of its inputs.</summary>
+    private void BackwardEntry(ref TapeEntry e)
+    {
+        switch (e.Op)
+        {
+            case OpCode.MatMul: MatMulBackward(ref e); break;
+            case OpCode.Add:
+            case OpCode.Sub:
+            case OpCode.Mul:
+            case OpCode.Scale:
+            case OpCode.AddBias:
+            case OpCode.MulBroadcast: ElementwiseBackward(ref e); break;
+            case OpCode.Embedding: EmbeddingBackward(ref e); break;
+            case OpCode.RmsNorm: RmsNormBackward(ref e); break;
+            case OpCode.LayerNorm: LayerNormBackward(ref e); break;
+            case OpCode.Reshape: ReshapeBackward(ref e); break;
+            case OpCode.SwapAxes12: SwapAxes12Backward(ref e); break;
+            case OpCode.TransposeLast2: TransposeBackward(ref e); break;
+            case OpCode.SliceLast: SliceBackward(ref e); break;
+            case OpCode.ConcatLast: ConcatBackward(ref e); break;
+            default: throw new InvalidOperationException($"No backward for op {e.Op}.");
+        }
+    }
+}
