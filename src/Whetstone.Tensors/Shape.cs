@@ -95,6 +95,15 @@ public readonly struct Shape : IEquatable<Shape>
         _ => new Shape(_d0, _d1, _d2, last),
     };
 
+    /// <summary>The shape without its last dimension, e.g. logits (B, T, V) → per-token (B, T); rank 1 gives (1,).</summary>
+    public Shape WithoutLast() => Rank switch
+    {
+        1 => new Shape(1),
+        2 => new Shape(_d0),
+        3 => new Shape(_d0, _d1),
+        _ => new Shape(_d0, _d1, _d2),
+    };
+
     /// <summary>The same shape with the last two dimensions replaced.</summary>
     /// <param name="rows">New second-to-last dimension.</param>
     /// <param name="cols">New last dimension.</param>

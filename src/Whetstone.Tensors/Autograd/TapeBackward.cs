@@ -17,6 +17,20 @@ public sealed partial class Tape
             case OpCode.Embedding: EmbeddingBackward(ref e); break;
             case OpCode.RmsNorm: RmsNormBackward(ref e); break;
             case OpCode.LayerNorm: LayerNormBackward(ref e); break;
+            case OpCode.Softmax:
+            case OpCode.AttentionSoftmax: SoftmaxBackward(ref e); break;
+            case OpCode.Rope: RopeBackward(ref e); break;
+            case OpCode.Silu:
+            case OpCode.SwiGlu:
+            case OpCode.Gelu: ActivationBackward(ref e); break;
+            case OpCode.CrossEntropy:
+            case OpCode.WeightedCrossEntropy:
+            case OpCode.TokenLogProbs:
+            case OpCode.Entropy: LossBackward(ref e); break;
+            case OpCode.Sum:
+            case OpCode.Mean:
+            case OpCode.SumRows:
+            case OpCode.MeanRows: ReductionBackward(ref e); break;
             case OpCode.Reshape: ReshapeBackward(ref e); break;
             case OpCode.SwapAxes12: SwapAxes12Backward(ref e); break;
             case OpCode.TransposeLast2: TransposeBackward(ref e); break;

@@ -15,4 +15,5 @@ internal struct TapeEntry
     public int I0, I1, I2, I3, I4, I5;
     public float F0, F1;
     public ReadOnlyMemory<int> Ids;
+    public ReadOnlyMemory<float> Weights;
 }
