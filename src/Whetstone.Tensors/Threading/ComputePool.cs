@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -10,32 +11,39 @@ namespace Whetstone.Tensors.Threading;
 /// </summary>
 /// <remarks>
 /// Which thread runs which index varies from run to run, so a body must make each index's result independent
-/// of the thread that runs it (then results are deterministic for any thread count). A loop started from inside
-/// another loop's body, or while another thread's loop holds the pool, runs serially on the calling thread.
+/// of the thread that runs it (then results are deterministic for any thread count). A worker that is slow to
+/// wake (the machine is busy) simply joins late or not at all: the caller never waits for a worker that has not
+/// started. A loop started from inside another loop's body, or while another thread's loop holds the pool,
+/// runs serially on the calling thread.
 /// </remarks>
 public static unsafe class ComputePool
 {
+    // Workers spin this long after a loop before sleeping: GEMM issues loops back to back, and waking a
+    // sleeping thread costs tens of microseconds.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
+
     private static readonly object StartLock = new();
-    private static readonly SemaphoreSlim WorkAvailable = new(0, int.MaxValue);
-    private static readonly ManualResetEventSlim AllDone = new(false);
+    private static readonly ManualResetEventSlim LoopOpened = new(false, spinCount: 0); // set while a loop is open
     private static readonly List<Thread> Workers = new();
+    private static int _startedWorkers;
 
     [ThreadStatic] private static bool _insideLoop;
 
-    // The loop currently running. Written by the owner before releasing workers; read-only while workers run.
+    // The loop being run. The owner writes the fields, then sets _open; a worker joins by incrementing
+    // _participants and then checking _open (full fences on both sides), so the owner, after closing the
+    // loop, only has to wait for participants that actually joined.
     private static int _owned;                              // 1 while a thread owns the pool
+    private static int _open;                               // 1 while workers may join the current loop
+    private static int _participants;                       // workers inside the current loop
+    private static int _seats;                              // workers that may still join (ComputeThreads.Count − 1)
     private static delegate*<void*, int, void> _invoke;      // static trampoline that calls TBody.Invoke
     private static void* _body;                             // the owner's stack copy of the TBody
     private static int _count;
     private static int _nextIndex;                          // next index to hand out (Interlocked)
-    private static int _unfinishedWorkers;                  // released workers that have not checked out yet
     private static Exception? _firstError;
 
     /// <summary>Worker threads started so far (they never exit; they sleep when idle).</summary>
-    public static int WorkerCount
-    {
-        get { lock (StartLock) return Workers.Count; }
-    }
+    public static int WorkerCount => Volatile.Read(ref _startedWorkers);
 
     /// <summary>True on a thread that is running a <see cref="For{TBody}(int, in TBody)"/> body.</summary>
     public static bool IsInsideLoop => _insideLoop;
@@ -69,12 +77,18 @@ public static unsafe class ComputePool
             _count = count;
             _nextIndex = 0;
             _firstError = null;
-            _unfinishedWorkers = threads - 1;
-            AllDone.Reset();
-            WorkAvailable.Release(threads - 1);
+            _seats = threads - 1;
+            Interlocked.Exchange(ref _open, 1);
+            LoopOpened.Set();
 
             RunIndices();
-            AllDone.Wait();
+
+            // Every index is claimed; close the loop and wait for the workers still finishing theirs.
+            Interlocked.Exchange(ref _open, 0);
+            LoopOpened.Reset();
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _participants) != 0)
+                spin.SpinOnce(sleep1Threshold: -1);
 
             Exception? error = _firstError;
             _firstError = null;
@@ -106,7 +120,7 @@ public static unsafe class ComputePool
     private static void Trampoline<TBody>(void* body, int index) where TBody : struct, IComputeLoopBody
         => Unsafe.AsRef<TBody>(body).Invoke(index);
 
-    // Claims indices until none are left. Runs on the owner and on each released worker.
+    // Claims indices until none are left. Runs on the owner and on each worker that joined.
     private static void RunIndices()
     {
         _insideLoop = true;
@@ -157,16 +171,34 @@ public static unsafe class ComputePool
         }
     }
 
-    private static int _startedWorkers;
-
     private static void WorkerLoop()
     {
         while (true)
         {
-            WorkAvailable.Wait();
-            RunIndices();
-            if (Interlocked.Decrement(ref _unfinishedWorkers) == 0)
-                AllDone.Set();
+            TryJoin();
+            // Spin briefly for the next loop, then sleep until an owner opens one.
+            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+            bool joined = false;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                if (Volatile.Read(ref _open) != 0 && Volatile.Read(ref _nextIndex) < Volatile.Read(ref _count))
+                {
+                    joined = true;
+                    break;
+                }
+                Thread.SpinWait(20);
+            }
+            if (!joined)
+                LoopOpened.Wait();
         }
+    }
+
+    // Joins the open loop, if any. A wake-up may be stale (the loop already closed): then nothing runs.
+    private static void TryJoin()
+    {
+        Interlocked.Increment(ref _participants);
+        if (Volatile.Read(ref _open) != 0 && Interlocked.Decrement(ref _seats) >= 0)
+            RunIndices();
+        Interlocked.Decrement(ref _participants);
     }
 }

@@ -14,6 +14,9 @@ namespace Whetstone.Tensors.Kernels;
 /// </remarks>
 public static class Gemm
 {
+    /// <summary>Which micro-kernel and blocking this machine uses, e.g. "Vector512 12x32, KC 256, MC 192, NC 4096".</summary>
+    public static string Implementation => GemmDispatch.Describe(GemmDispatch.Best);
+
     /// <summary>C = alpha·op(A)·op(B) + beta·C on raw pointers.</summary>
     /// <param name="transA">Whether A is read transposed.</param>
     /// <param name="transB">Whether B is read transposed.</param>

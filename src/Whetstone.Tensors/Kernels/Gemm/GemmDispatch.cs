@@ -19,6 +19,18 @@ internal static unsafe class GemmDispatch
         _ => true,
     };
 
+    /// <summary>The kernel's name, tile and blocking, for benchmark reports.</summary>
+    public static string Describe(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Vector512 => Describe<GemmMicroKernel512>(kind),
+        GemmKernelKind.Vector256 => Describe<GemmMicroKernel256>(kind),
+        GemmKernelKind.Vector128 => Describe<GemmMicroKernel128>(kind),
+        _ => Describe<GemmMicroKernelScalar>(kind),
+    };
+
+    private static string Describe<TKernel>(GemmKernelKind kind) where TKernel : struct, IGemmMicroKernel =>
+        $"{kind} {TKernel.MR}x{TKernel.NR}, KC {TKernel.KC}, MC {TKernel.MC}, NC {TKernel.NC}";
+
     /// <summary>Runs one validated GEMM on the given kernel; <paramref name="parallel"/> false keeps it on this thread.</summary>
     public static void Run(GemmKernelKind kind, bool parallel, Transpose transA, Transpose transB, int m, int n, int k,
         float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
