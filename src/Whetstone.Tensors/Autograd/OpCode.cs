@@ -29,6 +29,7 @@ internal enum OpCode : byte
     MeanRows,
     Reshape,
     SwapAxes12,
+    RepeatHeads,
     TransposeLast2,
     SliceLast,
     ConcatLast,

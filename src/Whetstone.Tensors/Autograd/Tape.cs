@@ -58,6 +58,16 @@ public sealed partial class Tape : IDisposable
     /// <param name="shape">Dimensions.</param>
     public Tensor NewTensor(Shape shape) => NewOutput(shape, zero: true);
 
+    /// <summary>A scratch tensor from the tape's pool holding a copy of <paramref name="values"/>, valid until <see cref="Reset"/>.</summary>
+    /// <param name="shape">Dimensions.</param>
+    /// <param name="values">Elements in row-major order; the length must equal the shape's element count.</param>
+    public Tensor NewTensor(Shape shape, ReadOnlySpan<float> values)
+    {
+        var t = NewOutput(shape);
+        t.CopyFrom(values);
+        return t;
+    }
+
     /// <summary>
     /// Forgets every recorded entry and returns every tensor the tape produced (results, views,
     /// gradients of results, scratch tensors) to its pool. Leaf gradients are kept.

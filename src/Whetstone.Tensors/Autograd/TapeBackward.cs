@@ -33,6 +33,7 @@ public sealed partial class Tape
             case OpCode.MeanRows: ReductionBackward(ref e); break;
             case OpCode.Reshape: ReshapeBackward(ref e); break;
             case OpCode.SwapAxes12: SwapAxes12Backward(ref e); break;
+            case OpCode.RepeatHeads: RepeatHeadsBackward(ref e); break;
             case OpCode.TransposeLast2: TransposeBackward(ref e); break;
             case OpCode.SliceLast: SliceBackward(ref e); break;
             case OpCode.ConcatLast: ConcatBackward(ref e); break;
