@@ -35,6 +35,19 @@ public sealed partial class Tape : IDisposable
     /// <summary>Number of buffers the tape's pool has allocated so far (stops growing in a steady-state loop).</summary>
     public int PooledBufferCount => _pool.CreatedCount;
 
+    /// <summary>Bytes of native memory the tape's pool holds (in use and free for reuse).</summary>
+    public long PooledBytes => _pool.Bytes;
+
+    /// <summary>
+    /// Resets the tape and frees every pooled buffer, e.g. after a step with unusually long sequences.
+    /// The next steps allocate again until the pool refills.
+    /// </summary>
+    public void TrimPool()
+    {
+        Reset();
+        _pool.Trim();
+    }
+
     /// <summary>
     /// Starts a scope in which nothing is recorded and results never require gradients:
     /// <c>using (tape.NoGrad()) { ... }</c>. Results still come from the pool and are released by <see cref="Reset"/>.

@@ -17,6 +17,9 @@ internal sealed class TensorPool : IDisposable
     /// <summary>Number of tensors (with storage) ever created by this pool.</summary>
     public int CreatedCount { get; private set; }
 
+    /// <summary>Bytes of storage the pool currently holds (rented and free).</summary>
+    public long Bytes { get; private set; }
+
     /// <summary>The size class of <paramref name="count"/> floats and the capacity that class holds.</summary>
     internal static int ClassOf(int count, out int capacity)
     {
@@ -48,6 +51,7 @@ internal sealed class TensorPool : IDisposable
             t = new Tensor(shape, capacity, pooled: true);
             _all.Add(t);
             CreatedCount++;
+            Bytes += (long)capacity * sizeof(float);
         }
         if (zero) t.Clear();
         return t;
@@ -74,11 +78,28 @@ internal sealed class TensorPool : IDisposable
         (_free[cls] ??= new Stack<Tensor>()).Push(t);
     }
 
+    /// <summary>Frees the buffers that are currently free (not rented); rented ones are kept.</summary>
+    public void Trim()
+    {
+        foreach (var stack in _free)
+        {
+            if (stack is null) continue;
+            while (stack.Count > 0)
+            {
+                var t = stack.Pop();
+                Bytes -= (long)t.Capacity * sizeof(float);
+                t.Release();
+            }
+        }
+        _all.RemoveAll(t => t.Capacity == 0);
+    }
+
     /// <summary>Frees every buffer this pool created.</summary>
     public void Dispose()
     {
         foreach (var t in _all) t.Release();
         _all.Clear();
+        Bytes = 0;
         Array.Clear(_free);
         _freeViews.Clear();
     }

@@ -100,4 +100,31 @@ public class TapeTests
         }
         Assert.Equal(afterWarmup, tape.PooledBufferCount);
     }
+
+    [Fact]
+    public void TrimPool_FreesBuffersAndTapeKeepsWorking()
+    {
+        var rng = new Rng(6);
+        using var w = Tensor.RandomNormal(new Shape(8, 8), rng);
+        w.RequiresGrad = true;
+        using var tape = new Tape();
+        tape.Backward(tape.Sum(tape.MatMul(w, w)));
+        Assert.True(tape.PooledBytes > 0);
+        tape.TrimPool();
+        Assert.Equal(0, tape.PooledBytes);
+        var first = w.Grad!.ToArray();
+        w.ZeroGrad();
+        tape.Backward(tape.Sum(tape.MatMul(w, w)));
+        Assert.Equal(first, w.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void Backward_NeedsScalarLoss()
+    {
+        using var w = Tensor.Zeros(new Shape(2, 2));
+        w.RequiresGrad = true;
+        using var tape = new Tape();
+        var ex = Assert.Throws<ArgumentException>(() => tape.Backward(tape.Scale(w, 2f)));
+        Assert.Contains("(2, 2)", ex.Message);
+    }
 }
