@@ -38,6 +38,23 @@ public class GemmTests
     }
 
     [Fact]
+    public void ScalarPackingMatchesReferenceToo()
+    {
+        bool saved = GemmPacking.UseSimdTranspose;
+        GemmPacking.UseSimdTranspose = false;
+        try
+        {
+            foreach (var transA in new[] { Transpose.None, Transpose.Transposed })
+            foreach (var transB in new[] { Transpose.None, Transpose.Transposed })
+                Check(GemmDispatch.Best, transA, transB, 29, 41, 23, alpha: 1f, beta: 0f, pad: 2, seed: 9);
+        }
+        finally
+        {
+            GemmPacking.UseSimdTranspose = saved;
+        }
+    }
+
+    [Fact]
     public void BetaZeroIgnoresNaNInC()
     {
         foreach (var kind in SupportedKinds())

@@ -65,7 +65,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                     };
                     Loop(aSlivers + pack.BSlivers, pack, parallel);
 
+                    // Equal-sized MC blocks (rounded to MR) balance threads better than MC, MC, remainder.
                     int mBlocks = DivUp(mb, TKernel.MC);
+                    int mc = RoundUp(DivUp(mb, mBlocks), mr);
                     int chunkSlivers = parallel
                         ? Math.Clamp((int)((long)bSlivers * mBlocks / (8L * threads)), 1, bSlivers)
                         : bSlivers;
@@ -74,7 +76,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                     {
                         PackedA = packedA, PackedB = packedB, C = c + (nint)icBig * ldc + jc, Ldc = ldc,
                         Alpha = alpha, Beta = betaHere, Rows = mb, Cols = nc, Kc = kc,
-                        MBlocks = mBlocks, ChunkSlivers = chunkSlivers, BSlivers = bSlivers,
+                        MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers,
                     };
                     Loop(mBlocks * nChunks, compute, parallel);
                 }
@@ -125,14 +127,16 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     private struct ComputeBody : IComputeLoopBody
     {
         public float* PackedA, PackedB, C;
-        public int Ldc, Rows, Cols, Kc, MBlocks, ChunkSlivers, BSlivers;
+        public int Ldc, Rows, Cols, Kc, MBlocks, Mc, ChunkSlivers, BSlivers;
         public float Alpha, Beta;
 
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
             int block = index % MBlocks, chunk = index / MBlocks;
-            int rowStart = block * TKernel.MC, rowEnd = Math.Min(Rows, rowStart + TKernel.MC);
+            int rowStart = block * Mc, rowEnd = Math.Min(Rows, rowStart + Mc);
+            if (rowStart >= Rows)
+                return;
             int sliverStart = chunk * ChunkSlivers, sliverEnd = Math.Min(BSlivers, sliverStart + ChunkSlivers);
             float* tile = stackalloc float[mr * nr];
             for (int s = sliverStart; s < sliverEnd; s++)
