@@ -34,6 +34,12 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
             return;
         }
 
+        if (m <= GemmSmallM.MaxRows)
+        {
+            GemmSmallM.Run(parallel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+
         int threads = ComputeThreads.Count;
         parallel &= threads > 1 && 2L * m * n * k >= ParallelFlopThreshold && !ComputePool.IsInsideLoop;
         int mr = TKernel.MR, nr = TKernel.NR;
