@@ -122,12 +122,17 @@ internal static unsafe class GemmBenchmark
         return (Median(whetSamples), blas is null ? null : Median(blasSamples));
     }
 
-    // Warms up (first calls JIT-compile, grow buffers, start threads) and picks iterations per sample.
+    // Warms up for at least 0.2 s (JIT tiers settle, buffers grow, threads start) and picks iterations per sample.
     private static int Calibrate(Action action, double minSampleSeconds)
     {
-        action();
-        action();
-        double once = Time(action, 1);
+        long start = Stopwatch.GetTimestamp();
+        int warmups = 0;
+        while (warmups < 3 || (warmups < 1000 && Stopwatch.GetElapsedTime(start).TotalSeconds < 0.2))
+        {
+            action();
+            warmups++;
+        }
+        double once = Stopwatch.GetElapsedTime(start).TotalSeconds / warmups;
         return (int)Math.Clamp(Math.Ceiling(minSampleSeconds / Math.Max(once, 1e-7)), 1, 10_000);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Whetstone.Tensors.Threading;
 
 namespace Whetstone.Tensors.Kernels;
@@ -23,6 +24,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     private static int MBig => TKernel.MC * 16;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C with validated arguments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(bool parallel, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
@@ -112,6 +114,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         public float* A, B, PackedA, PackedB;
         public int Lda, Ldb, Row0, Rows, P0, Kc, Col0, Cols, ASlivers, BSlivers;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
@@ -136,6 +139,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         public int Ldc, Rows, Cols, Kc, MBlocks, Mc, ChunkSlivers, BSlivers;
         public float Alpha, Beta;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -15,6 +16,7 @@ internal static unsafe class GemmPacking
     internal static bool UseSimdTranspose = Sse.IsSupported;
 
     /// <summary>Packs op(A)[row0 .. row0+rows, p0 .. p0+kc] into a (kc, mr) sliver; rows ≤ mr.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(Transpose transA, float* a, int lda, int row0, int rows, int p0, int kc, int mr, float* dst)
     {
         if (transA == Transpose.None)
@@ -24,6 +26,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Packs op(B)[p0 .. p0+kc, col0 .. col0+cols] into a (kc, nr) sliver; cols ≤ nr.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(Transpose transB, float* b, int ldb, int p0, int kc, int col0, int cols, int nr, float* dst)
     {
         if (transB == Transpose.None)
@@ -33,6 +36,7 @@ internal static unsafe class GemmPacking
     }
 
     // Source row p (stride ld) holds the sliver's `count` values for step p: dst[p, 0..count] = src[p, 0..count].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyAlongWidth(float* src, int ld, int count, int kc, int width, float* dst)
     {
         if (count == width)
@@ -52,6 +56,7 @@ internal static unsafe class GemmPacking
     }
 
     // Source row j (stride ld) holds sliver lane j's kc values: dst[p, j] = src[j, p].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherAlongK(float* src, int ld, int count, int kc, int width, float* dst)
     {
         int j = 0;
@@ -92,6 +97,7 @@ internal static unsafe class GemmPacking
     }
 
     // Four source rows (lanes) over kc steps: 4×4 blocks transposed in registers, scalar tail for kc % 4.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gather4x4Blocks(float* s0, int ld, int kc, int width, float* d)
     {
         float* s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;

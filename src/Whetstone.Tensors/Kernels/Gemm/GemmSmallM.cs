@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Whetstone.Tensors.Threading;
 
@@ -18,6 +19,7 @@ internal static unsafe class GemmSmallM
     private const int Chunk = 256;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C for m ≤ <see cref="MaxRows"/>, k ≥ 1, validated arguments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(bool parallel, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
@@ -49,6 +51,7 @@ internal static unsafe class GemmSmallM
         public float Alpha, Beta;
         public float* Rows, B, C;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
             int j0 = index * Chunk;
