@@ -12,7 +12,7 @@ public class GemmTests
     {
         { 1, 1, 1 }, { 1, 17, 3 }, { 3, 1, 17 }, { 17, 33, 65 }, { 33, 65, 17 }, { 65, 127, 33 },
         { 127, 3, 129 }, { 12, 32, 256 }, { 24, 64, 257 }, { 200, 70, 300 }, { 13, 97, 600 },
-        { 2, 4100, 3 }, { 3100, 5, 2 },
+        { 2, 4100, 3 }, { 3100, 5, 2 }, { 4, 600, 300 }, { 5, 600, 300 }, { 1, 1000, 1000 },
     };
 
     [Theory]
@@ -35,6 +35,23 @@ public class GemmTests
         foreach (var transA in new[] { Transpose.None, Transpose.Transposed })
         foreach (var transB in new[] { Transpose.None, Transpose.Transposed })
             Check(kind, transA, transB, 37, 45, 71, alpha, beta, pad: 5, seed: 11);
+    }
+
+    [Fact]
+    public void ScalarPackingMatchesReferenceToo()
+    {
+        bool saved = GemmPacking.UseSimdTranspose;
+        GemmPacking.UseSimdTranspose = false;
+        try
+        {
+            foreach (var transA in new[] { Transpose.None, Transpose.Transposed })
+            foreach (var transB in new[] { Transpose.None, Transpose.Transposed })
+                Check(GemmDispatch.Best, transA, transB, 29, 41, 23, alpha: 1f, beta: 0f, pad: 2, seed: 9);
+        }
+        finally
+        {
+            GemmPacking.UseSimdTranspose = saved;
+        }
     }
 
     [Fact]
@@ -105,9 +122,10 @@ public class GemmTests
         int saved = ComputeThreads.Count;
         try
         {
-            foreach (var (ta, tb) in new[] { (Transpose.None, Transpose.None), (Transpose.Transposed, Transpose.None), (Transpose.None, Transpose.Transposed) })
+            foreach (var (ta, tb, m) in new[] { (Transpose.None, Transpose.None, 301), (Transpose.Transposed, Transpose.None, 301),
+                (Transpose.None, Transpose.Transposed, 301), (Transpose.None, Transpose.None, 3), (Transpose.None, Transpose.Transposed, 2) })
             {
-                int m = 301, n = 257, k = 530;
+                int n = 1100, k = 530;
                 var (ar, ac) = Stored(ta, m, k);
                 var (br, bc) = Stored(tb, k, n);
                 var a = Random(ar * ac, 5);

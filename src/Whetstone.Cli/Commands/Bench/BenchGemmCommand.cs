@@ -27,12 +27,14 @@ public static class BenchGemmCommand
             DefaultValueFactory = _ => 5,
         };
         var filter = new Option<string?>("--filter") { Description = "Only shapes whose name contains this text, e.g. 'NT' or '1024x1024x1024'." };
+        var custom = new Option<string?>("--shapes") { Description = "Measure these shapes instead: 'MxNxK OP' separated by ';', e.g. '256x256x256 NN;512x1024x4096 TN'." };
 
         var command = new Command("gemm", "GEMM GFLOP/s (median) on square and transformer shapes, with OpenBLAS side by side when installed.");
         command.Options.Add(json);
         command.Options.Add(threads);
         command.Options.Add(repeat);
         command.Options.Add(filter);
+        command.Options.Add(custom);
         command.SetAction(parse =>
         {
             if (!TryParseThreads(parse.GetValue(threads)!, out var threadCounts, out string? error))
@@ -47,7 +49,17 @@ public static class BenchGemmCommand
                 return 2;
             }
             string? only = parse.GetValue(filter);
-            var shapes = GemmBenchmark.DefaultShapes().Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
+            IReadOnlyList<GemmBenchShape> candidates = GemmBenchmark.DefaultShapes();
+            if (parse.GetValue(custom) is string list)
+            {
+                if (!GemmBenchShape.TryParseList(list, out var parsed, out string? shapeError))
+                {
+                    Console.Error.WriteLine($"--shapes: {shapeError}");
+                    return 2;
+                }
+                candidates = parsed;
+            }
+            var shapes = candidates.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
             if (shapes.Count == 0)
             {
                 Console.Error.WriteLine($"--filter: no shape name contains '{only}'.");

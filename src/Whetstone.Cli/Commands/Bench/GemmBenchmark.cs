@@ -18,6 +18,29 @@ internal sealed record GemmBenchShape(int M, int N, int K, Transpose TransA, Tra
 
     /// <summary>Floating-point operations of one product: 2·m·n·k.</summary>
     public double Flops => 2.0 * M * N * K;
+
+    /// <summary>Parses "MxNxK OP" items separated by ';' (OP is NN, NT, TN or TT; NN when left out).</summary>
+    public static bool TryParseList(string text, out List<GemmBenchShape> shapes, out string? error)
+    {
+        shapes = new List<GemmBenchShape>();
+        foreach (string item in text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] parts = item.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string[] dims = parts[0].Split('x');
+            string op = parts.Length > 1 ? parts[1].ToUpperInvariant() : "NN";
+            if (parts.Length > 2 || dims.Length != 3 || op.Length != 2 || op.Any(ch => ch is not ('N' or 'T'))
+                || !int.TryParse(dims[0], out int m) || !int.TryParse(dims[1], out int n) || !int.TryParse(dims[2], out int k)
+                || m < 1 || n < 1 || k < 1)
+            {
+                error = $"'{item}' is not a shape like '512x1024x4096 NT' (M x N x K, then NN, NT, TN or TT).";
+                return false;
+            }
+            shapes.Add(new GemmBenchShape(m, n, k, op[0] == 'T' ? Transpose.Transposed : Transpose.None,
+                op[1] == 'T' ? Transpose.Transposed : Transpose.None));
+        }
+        error = shapes.Count == 0 ? "no shapes given." : null;
+        return shapes.Count > 0;
+    }
 }
 
 /// <summary>One measured row: median GFLOP/s of Whetstone and, when loaded, of OpenBLAS in the same run.</summary>
@@ -99,12 +122,17 @@ internal static unsafe class GemmBenchmark
         return (Median(whetSamples), blas is null ? null : Median(blasSamples));
     }
 
-    // Warms up (first calls JIT-compile, grow buffers, start threads) and picks iterations per sample.
+    // Warms up for at least 0.2 s (JIT tiers settle, buffers grow, threads start) and picks iterations per sample.
     private static int Calibrate(Action action, double minSampleSeconds)
     {
-        action();
-        action();
-        double once = Time(action, 1);
+        long start = Stopwatch.GetTimestamp();
+        int warmups = 0;
+        while (warmups < 3 || (warmups < 1000 && Stopwatch.GetElapsedTime(start).TotalSeconds < 0.2))
+        {
+            action();
+            warmups++;
+        }
+        double once = Stopwatch.GetElapsedTime(start).TotalSeconds / warmups;
         return (int)Math.Clamp(Math.Ceiling(minSampleSeconds / Math.Max(once, 1e-7)), 1, 10_000);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Whetstone.Tensors.Threading;
 
 namespace Whetstone.Tensors.Kernels;
@@ -23,6 +24,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     private static int MBig => TKernel.MC * 16;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C with validated arguments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(bool parallel, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
@@ -31,6 +33,12 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         if (k == 0 || alpha == 0f)
         {
             GemmTileStore.Scale(m, n, beta, c, ldc);
+            return;
+        }
+
+        if (m <= GemmSmallM.MaxRows)
+        {
+            GemmSmallM.Run(parallel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
 
@@ -65,7 +73,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                     };
                     Loop(aSlivers + pack.BSlivers, pack, parallel);
 
+                    // Equal-sized MC blocks (rounded to MR) balance threads better than MC, MC, remainder.
                     int mBlocks = DivUp(mb, TKernel.MC);
+                    int mc = RoundUp(DivUp(mb, mBlocks), mr);
                     int chunkSlivers = parallel
                         ? Math.Clamp((int)((long)bSlivers * mBlocks / (8L * threads)), 1, bSlivers)
                         : bSlivers;
@@ -74,7 +84,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                     {
                         PackedA = packedA, PackedB = packedB, C = c + (nint)icBig * ldc + jc, Ldc = ldc,
                         Alpha = alpha, Beta = betaHere, Rows = mb, Cols = nc, Kc = kc,
-                        MBlocks = mBlocks, ChunkSlivers = chunkSlivers, BSlivers = bSlivers,
+                        MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers,
                     };
                     Loop(mBlocks * nChunks, compute, parallel);
                 }
@@ -104,6 +114,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         public float* A, B, PackedA, PackedB;
         public int Lda, Ldb, Row0, Rows, P0, Kc, Col0, Cols, ASlivers, BSlivers;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
@@ -125,14 +136,17 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     private struct ComputeBody : IComputeLoopBody
     {
         public float* PackedA, PackedB, C;
-        public int Ldc, Rows, Cols, Kc, MBlocks, ChunkSlivers, BSlivers;
+        public int Ldc, Rows, Cols, Kc, MBlocks, Mc, ChunkSlivers, BSlivers;
         public float Alpha, Beta;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR;
             int block = index % MBlocks, chunk = index / MBlocks;
-            int rowStart = block * TKernel.MC, rowEnd = Math.Min(Rows, rowStart + TKernel.MC);
+            int rowStart = block * Mc, rowEnd = Math.Min(Rows, rowStart + Mc);
+            if (rowStart >= Rows)
+                return;
             int sliverStart = chunk * ChunkSlivers, sliverEnd = Math.Min(BSlivers, sliverStart + ChunkSlivers);
             float* tile = stackalloc float[mr * nr];
             for (int s = sliverStart; s < sliverEnd; s++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Whetstone.Tensors.Kernels;
 
 /// <summary>Portable scalar micro-kernel (4×4 tile) for machines without usable SIMD.</summary>
@@ -10,6 +11,7 @@ internal readonly unsafe struct GemmMicroKernelScalar : IGemmMicroKernel
     public static int NC => 1024;
     public static bool IsSupported => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         float* acc = stackalloc float[16];

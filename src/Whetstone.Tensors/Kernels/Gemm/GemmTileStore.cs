@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Whetstone.Tensors.Kernels;
 
 /// <summary>
@@ -8,6 +9,7 @@ namespace Whetstone.Tensors.Kernels;
 internal static unsafe class GemmTileStore
 {
     /// <summary>Stores rows×cols of <paramref name="tile"/> (row stride <paramref name="tileStride"/>) into C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Store(float* tile, int tileStride, int rows, int cols, float* c, int ldc, float alpha, float beta)
     {
         for (int i = 0; i < rows; i++)
