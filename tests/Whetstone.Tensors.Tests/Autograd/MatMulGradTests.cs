@@ -24,6 +24,13 @@ public class MatMulGradTests
         GradCheck.Check((t, x) => t.MatMul(x[0], x[1], transposeB: true), [new Shape(2, 3, 5), new Shape(4, 5)]);
     }
 
+    [Fact]
+    public void Linear_WithAndWithoutBias()
+    {
+        GradCheck.Check((t, x) => t.Linear(x[0], x[1], x[2]), [new Shape(2, 3, 5), new Shape(4, 5), new Shape(4)]);
+        GradCheck.Check((t, x) => t.Linear(x[0], x[1]), [new Shape(3, 5), new Shape(4, 5)]);
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(false, true)]
