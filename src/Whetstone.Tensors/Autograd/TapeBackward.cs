@@ -23,6 +23,11 @@ public sealed partial class Tape
             case OpCode.Silu:
             case OpCode.SwiGlu:
             case OpCode.Gelu: ActivationBackward(ref e); break;
+            case OpCode.Exp:
+            case OpCode.LogSigmoid:
+            case OpCode.AddScalar:
+            case OpCode.Clamp:
+            case OpCode.Minimum: PointwiseBackward(ref e); break;
             case OpCode.CrossEntropy:
             case OpCode.WeightedCrossEntropy:
             case OpCode.TokenLogProbs:
