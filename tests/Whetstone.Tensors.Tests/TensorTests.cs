@@ -67,6 +67,17 @@ public class TensorTests
     }
 
     [Fact]
+    public void RngState_RoundTripsThroughJson()
+    {
+        var rng = new Rng(123);
+        rng.NextNormal();
+        string json = System.Text.Json.JsonSerializer.Serialize(rng.GetState());
+        var restored = new Rng(System.Text.Json.JsonSerializer.Deserialize<RngState>(json));
+        Assert.Equal(rng.NextNormal(), restored.NextNormal());
+        Assert.Equal(rng.NextUInt64(), restored.NextUInt64());
+    }
+
+    [Fact]
     public void Rng_NormalAndUniformHaveExpectedMoments()
     {
         var rng = new Rng(7);
