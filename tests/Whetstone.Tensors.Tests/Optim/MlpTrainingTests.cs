@@ -60,12 +60,12 @@ public class MlpTrainingTests
 
         // Two micro-batches of 8 rows, each summed and divided by the full batch's 16 tokens.
         mlp.Parameters.ZeroGrad();
-        int half = TinyMlp.Batch / 2;
+        int half = mlp.Batch / 2;
         for (int part = 0; part < 2; part++)
         {
             var x = tape.NewTensor(new Shape(half, TinyMlp.In));
             mlp.X.AsSpan().Slice(part * half * TinyMlp.In, half * TinyMlp.In).CopyTo(x.AsSpan());
-            var loss = tape.Scale(mlp.Loss(x, mlp.Targets.AsMemory(part * half, half), LossReduction.Sum), 1f / TinyMlp.Batch);
+            var loss = tape.Scale(mlp.Loss(x, mlp.Targets.AsMemory(part * half, half), LossReduction.Sum), 1f / mlp.Batch);
             tape.Backward(loss);
             tape.Reset();
         }

@@ -9,18 +9,21 @@ namespace Whetstone.Tensors.Tests.Optim;
 /// </summary>
 internal sealed class TinyMlp : IDisposable
 {
-    public const int Batch = 16, In = 8, Hidden = 32, Classes = 4;
+    public const int In = 8, Classes = 4;
+    public readonly int Batch, Hidden;
 
     public readonly ParameterSet Parameters = new();
     public readonly Tape Tape = new();
     public readonly AdamW Optimizer;
     public readonly LearningRateSchedule Schedule = LearningRateSchedule.WarmupCosine(2e-2f, warmupSteps: 5, totalSteps: 200, minLrRatio: 0.1f);
     public readonly Tensor X;
-    public readonly int[] Targets = new int[Batch];
+    public readonly int[] Targets;
     private readonly Tensor _w1, _b1, _g, _w2, _b2;
 
-    public TinyMlp(ulong seed)
+    public TinyMlp(ulong seed, int batch = 16, int hidden = 32)
     {
+        (Batch, Hidden) = (batch, hidden);
+        Targets = new int[batch];
         var rng = new Rng(seed);
         _w1 = Parameters.Add("w1", Tensor.RandomNormal(new Shape(Hidden, In), rng, std: 0.3f));
         _b1 = Parameters.Add("b1", Tensor.Zeros(new Shape(Hidden)), applyWeightDecay: false);
