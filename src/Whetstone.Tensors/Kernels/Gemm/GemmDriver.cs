@@ -85,7 +85,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                     TransB = transB, B = b + (nint)(transB == Transpose.None ? jc : (long)jc * ldb), Ldb = ldb,
                     C = c + (nint)ic * ldc + jc, Ldc = ldc, Alpha = alpha, Beta = beta,
                     Rows = mb, Cols = nc, K = k, RowsRounded = RoundUp(mb, mr), ColsRounded = bSlivers * nr,
-                    MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers,
+                    MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers, NChunks = nChunks,
                     PackedA = packedA, PackedB = packedB, FlagsA = flagsA, FlagsB = flagsB,
                 };
                 Loop(mBlocks * nChunks, body, parallel);
@@ -123,7 +123,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
 
     private static void Publish(int* flag) => Volatile.Write(ref *flag, 2);
 
-    // Index = chunk·MBlocks + block: one MC block of rows times a run of ChunkSlivers B slivers, over all of K.
+    // One task: one MC block of rows times a run of ChunkSlivers B slivers, over all of K.
     // Packed A slice pc: (RowsRounded, kc) as MR slivers at PackedA + pc·KC·RowsRounded.
     // Packed B slice pc: (kc, ColsRounded) as NR slivers at PackedB + pc·KC·ColsRounded.
     private struct PanelBody : IComputeLoopBody
@@ -131,14 +131,17 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         public Transpose TransA, TransB;
         public float* A, B, C, PackedA, PackedB;
         public int* FlagsA, FlagsB;
-        public int Lda, Ldb, Ldc, Rows, Cols, K, RowsRounded, ColsRounded, MBlocks, Mc, ChunkSlivers, BSlivers;
+        public int Lda, Ldb, Ldc, Rows, Cols, K, RowsRounded, ColsRounded, MBlocks, Mc, ChunkSlivers, BSlivers, NChunks;
         public float Alpha, Beta;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR, kcMax = TKernel.KC;
-            int block = index % MBlocks, chunk = index / MBlocks;
+            // Skewed order: tasks that start together work on different A blocks AND different B slivers,
+            // so they pack in parallel instead of waiting on each other's packing.
+            int block = index % MBlocks;
+            int chunk = (index / MBlocks + block * Math.Max(1, NChunks / MBlocks)) % NChunks;
             int rowStart = block * Mc, rowEnd = Math.Min(Rows, rowStart + Mc);
             if (rowStart >= Rows)
                 return;
