@@ -87,11 +87,11 @@ internal readonly struct GeluErfGradOperator : IBinaryOperator
         => dy * (0.5f * (1f + VectorMath.Erf(x * GeluConstants.InvSqrt2)) + x * GeluConstants.InvSqrt2Pi * MathF.Exp(-0.5f * x * x));
     public Vector128<float> Invoke(Vector128<float> x, Vector128<float> dy)
         => dy * (Vector128.Create(0.5f) * (Vector128<float>.One + VectorMath.Erf(x * Vector128.Create(GeluConstants.InvSqrt2)))
-                 + x * Vector128.Create(GeluConstants.InvSqrt2Pi) * Vector128.Exp(Vector128.Create(-0.5f) * x * x));
+                 + x * Vector128.Create(GeluConstants.InvSqrt2Pi) * VectorMath.Exp(Vector128.Create(-0.5f) * x * x));
     public Vector256<float> Invoke(Vector256<float> x, Vector256<float> dy)
         => dy * (Vector256.Create(0.5f) * (Vector256<float>.One + VectorMath.Erf(x * Vector256.Create(GeluConstants.InvSqrt2)))
-                 + x * Vector256.Create(GeluConstants.InvSqrt2Pi) * Vector256.Exp(Vector256.Create(-0.5f) * x * x));
+                 + x * Vector256.Create(GeluConstants.InvSqrt2Pi) * VectorMath.Exp(Vector256.Create(-0.5f) * x * x));
     public Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy)
         => dy * (Vector512.Create(0.5f) * (Vector512<float>.One + VectorMath.Erf(x * Vector512.Create(GeluConstants.InvSqrt2)))
-                 + x * Vector512.Create(GeluConstants.InvSqrt2Pi) * Vector512.Exp(Vector512.Create(-0.5f) * x * x));
+                 + x * Vector512.Create(GeluConstants.InvSqrt2Pi) * VectorMath.Exp(Vector512.Create(-0.5f) * x * x));
 }

@@ -24,13 +24,11 @@ public static class LayerNormKernel
             var xr = x.Slice(r * dim, dim);
             var yr = y.Slice(r * dim, dim);
             float m = TensorPrimitives.Sum(xr) / dim;
-            // Two-pass variance (through y as scratch) avoids the cancellation of E[x²] − E[x]².
-            TensorPrimitives.Subtract(xr, m, yr);
-            float rs = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(yr) / dim + eps);
+            // Two-pass variance avoids the cancellation of E[x²] − E[x]².
+            float rs = 1f / MathF.Sqrt(VectorDriver.Sum(new SquaredDeviationOperator(m), xr) / dim + eps);
             mean[r] = m;
             rstd[r] = rs;
-            TensorPrimitives.Multiply(yr, rs, yr);
-            TensorPrimitives.FusedMultiplyAdd(yr, weight, bias, yr);
+            VectorDriver.Map(new LayerNormOutputOperator(m, rs), xr, weight, bias, yr);
         }
     }
 
@@ -54,18 +52,17 @@ public static class LayerNormKernel
             var xr = x.Slice(r * dim, dim);
             var dyr = dy.Slice(r * dim, dim);
             float m = mean[r], rs = rstd[r];
+            float c = 0f, d = 0f;
             if (wantDx)
             {
-                float sumG = TensorPrimitives.Dot(dyr, weight);
-                float sumGXhat = rs * (FusedRowOps.Dot3(dyr, weight, xr) - m * sumG);
-                float a = sumG / dim, b = sumGXhat / dim;
+                var (sumG, sumGX) = FusedRowOps.Dot2And3(dyr, weight, xr);
+                float a = sumG / dim, b = rs * (sumGX - m * sumG) / dim; // b = mean(g·x̂)
                 // dx_j += rs·g_j − rs·a − rs²·b·(x_j − m)  =  rs·dy_j·w_j − (rs²·b)·x_j + rs·(rs·b·m − a)
-                FusedRowOps.NormDx(dyr, weight, xr, rs, rs * rs * b, rs * (rs * b * m - a), dx.Slice(r * dim, dim));
+                c = rs * rs * b;
+                d = rs * (rs * b * m - a);
             }
-            if (wantDw)
-                FusedRowOps.AccumulateAffineProduct(dyr, xr, rs, -m * rs, dweight);
-            if (wantDb)
-                TensorPrimitives.Add(dbias, dyr, dbias);
+            FusedRowOps.NormBackwardRow(dyr, weight, xr, rs, c, d, rs, -m * rs,
+                wantDx ? dx.Slice(r * dim, dim) : default, wantDw ? dweight : default, wantDb ? dbias : default);
         }
     }
 }

@@ -23,8 +23,7 @@ public static class RmsNormKernel
             var yr = y.Slice(r * dim, dim);
             float rs = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(xr) / dim + eps);
             rstd[r] = rs;
-            TensorPrimitives.Multiply(xr, rs, yr);
-            TensorPrimitives.Multiply(yr, weight, yr);
+            VectorDriver.Map(new RmsNormOutputOperator(rs), xr, weight, yr);
         }
     }
 
@@ -46,13 +45,9 @@ public static class RmsNormKernel
             var xr = x.Slice(r * dim, dim);
             var dyr = dy.Slice(r * dim, dim);
             float rs = rstd[r];
-            if (wantDx)
-            {
-                float dot = FusedRowOps.Dot3(dyr, weight, xr);
-                FusedRowOps.NormDx(dyr, weight, xr, rs, rs * rs * rs * dot / dim, 0f, dx.Slice(r * dim, dim));
-            }
-            if (wantDw)
-                FusedRowOps.AccumulateAffineProduct(dyr, xr, rs, 0f, dweight);
+            float c = wantDx ? rs * rs * rs * FusedRowOps.Dot3(dyr, weight, xr) / dim : 0f;
+            FusedRowOps.NormBackwardRow(dyr, weight, xr, rs, c, 0f, rs, 0f,
+                wantDx ? dx.Slice(r * dim, dim) : default, wantDw ? dweight : default, default);
         }
     }
 }

@@ -20,7 +20,7 @@ public static class AttentionSoftmaxKernel
             int visible = VisibleKeys(r, cols, causal, offset);
             var s = scores.Slice(r * cols, visible);
             var p = probs.Slice(r * cols, cols);
-            float max = TensorPrimitives.Max(s);
+            float max = RowMax.Compute(s);
             float sum = VectorDriver.MapSum(new ScaledExpOperator(scale, scale * max), s, p);
             TensorPrimitives.Multiply(p[..visible], 1f / sum, p[..visible]);
             p[visible..].Clear();
