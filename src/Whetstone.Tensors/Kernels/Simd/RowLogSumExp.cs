@@ -19,6 +19,8 @@ internal static class RowLogSumExp
         {
             var chunk = x.Slice(start, Math.Min(ChunkLength, x.Length - start));
             float m = RowMax.Compute(chunk);
+            int next = start + ChunkLength;
+            if (next < x.Length) CachePrefetch.Span(x.Slice(next, Math.Min(ChunkLength, x.Length - next)));
             if (float.IsNaN(m)) return float.NaN;
             if (m == float.NegativeInfinity) continue; // whole chunk masked out: contributes nothing
             float s = VectorDriver.Sum(new ScaledExpOperator(1f, m), chunk);

@@ -15,14 +15,17 @@ public static class AttentionSoftmaxKernel
     public static void Forward(ReadOnlySpan<float> scores, Span<float> probs, int rows, int cols, float scale, bool causal, int offset)
     {
         Check(scores.Length, probs.Length, rows, cols, scale, offset, nameof(scores), nameof(probs));
+        if (rows == 0) return;
+        float max = RowMax.Compute(scores[..VisibleKeys(0, cols, causal, offset)]);
         for (int r = 0; r < rows; r++)
         {
             int visible = VisibleKeys(r, cols, causal, offset);
             var s = scores.Slice(r * cols, visible);
             var p = probs.Slice(r * cols, cols);
-            float max = RowMax.Compute(s);
             float sum = VectorDriver.MapSum(new ScaledExpOperator(scale, scale * max), s, p);
-            TensorPrimitives.Multiply(p[..visible], 1f / sum, p[..visible]);
+            // Normalise this row while the next row's max streams in (a max is exact in any order).
+            var next = r + 1 < rows ? scores.Slice((r + 1) * cols, VisibleKeys(r + 1, cols, causal, offset)) : default;
+            max = RowMax.ScaleAndMaxOfNext(p[..visible], 1f / sum, next);
             p[visible..].Clear();
         }
     }
