@@ -102,3 +102,44 @@ public class SoftmaxKernelTests
         Assert.Throws<ArgumentOutOfRangeException>(() => AttentionSoftmaxKernel.Forward(new float[4], new float[4], 2, 2, 1f, true, -1));
     }
 }
+
+public class AttentionPaddingTests
+{
+    [Theory]
+    [InlineData(5, 5, 0, 2, true)]
+    [InlineData(4, 12, 8, 3, true)]
+    [InlineData(3, 40, 37, 17, true)]
+    [InlineData(3, 20, 0, 6, false)]
+    public void First_key_masks_padding_and_matches_reference(int rows, int cols, int offset, int firstKey, bool causal)
+    {
+        var s = Uniform(1, rows * cols, -4, 4);
+        var p = new float[rows * cols]; var pr = new float[rows * cols];
+        AttentionSoftmaxKernel.Forward(s, p, rows, cols, 0.5f, causal, offset, firstKey);
+        AttentionSoftmaxReference.Forward(s, pr, rows, cols, 0.5f, causal, offset, firstKey);
+        Close(pr, p, 1e-7, 1e-5);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < firstKey; c++) Assert.Equal(0f, p[r * cols + c]);
+
+        var dp = Uniform(2, rows * cols);
+        var ds = Uniform(3, rows * cols); var dsr = (float[])ds.Clone();
+        AttentionSoftmaxKernel.Backward(p, dp, ds, rows, cols, 0.5f, causal, offset, firstKey);
+        AttentionSoftmaxReference.Backward(pr, dp, dsr, rows, cols, 0.5f, causal, offset, firstKey);
+        Close(dsr, ds, 1e-6, 1e-4);
+    }
+
+    [Fact]
+    public void Padding_queries_with_no_visible_key_are_zero_and_get_no_gradient()
+    {
+        // Prefill of a left-padded sequence: 3 pad tokens then 2 real ones; queries 0..2 see only padding.
+        int rows = 5, cols = 5, firstKey = 3;
+        var s = Uniform(1, rows * cols);
+        var p = new float[rows * cols];
+        AttentionSoftmaxKernel.Forward(s, p, rows, cols, 1f, causal: true, offset: 0, firstKey);
+        for (int c = 0; c < 3 * cols; c++) Assert.Equal(0f, p[c]);
+        Assert.Equal(1f, p[3 * cols + 3], 6);
+        var ds = new float[rows * cols];
+        AttentionSoftmaxKernel.Backward(p, Uniform(2, rows * cols), ds, rows, cols, 1f, true, 0, firstKey);
+        for (int c = 0; c < 3 * cols; c++) Assert.Equal(0f, ds[c]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => AttentionSoftmaxKernel.Forward(s, p, rows, cols, 1f, true, 0, cols + 1));
+    }
+}
