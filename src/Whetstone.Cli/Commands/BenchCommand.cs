@@ -12,6 +12,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Bench.BenchRolloutCommand.Create());
         bench.Subcommands.Add(Bench.BenchTokenizerCommand.Create());
         bench.Subcommands.Add(Bench.BenchGemmCommand.Create());
+        bench.Subcommands.Add(Bench.BenchOpsCommand.Create());
         return bench;
     }
 }

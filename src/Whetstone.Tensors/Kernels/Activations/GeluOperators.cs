@@ -24,11 +24,17 @@ internal readonly struct GeluTanhOperator : IUnaryOperator
         => Vector512.Create(0.5f) * x * (Vector512<float>.One + VectorMath.Tanh(Vector512.Create(GeluConstants.Sqrt2OverPi) * Vector512.MultiplyAddEstimate(Vector512.Create(GeluConstants.Cubic) * x * x, x, x)));
 }
 
-/// <summary>dy·gelu_tanh'(x) = dy·(0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)).</summary>
+/// <summary>
+/// dy·gelu_tanh'(x) = dy·(0.5·(1 + t) + 0.5·x·(1 − t²)·√(2/π)·(1 + 3·0.044715·x²)). x is clamped to ±10 first:
+/// beyond that t = ±1 exactly in float32, and the clamp keeps x²·(1 − t²) from becoming ∞·0 = NaN.
+/// </summary>
 internal readonly struct GeluTanhGradOperator : IBinaryOperator
 {
+    private const float Clamp = 10f;
+
     public float Invoke(float x, float dy)
     {
+        x = Math.Clamp(x, -Clamp, Clamp);
         float t = VectorMath.Tanh(GeluConstants.Sqrt2OverPi * (x + GeluConstants.Cubic * x * x * x));
         float du = GeluConstants.Sqrt2OverPi * (1f + 3f * GeluConstants.Cubic * x * x);
         return dy * (0.5f * (1f + t) + 0.5f * x * (1f - t * t) * du);
@@ -36,6 +42,7 @@ internal readonly struct GeluTanhGradOperator : IBinaryOperator
 
     public Vector128<float> Invoke(Vector128<float> x, Vector128<float> dy)
     {
+        x = Vector128.Min(Vector128.Max(x, Vector128.Create(-Clamp)), Vector128.Create(Clamp));
         var half = Vector128.Create(0.5f); var one = Vector128<float>.One; var k = Vector128.Create(GeluConstants.Sqrt2OverPi);
         var x2 = x * x;
         var t = VectorMath.Tanh(k * Vector128.MultiplyAddEstimate(Vector128.Create(GeluConstants.Cubic) * x2, x, x));
@@ -45,6 +52,7 @@ internal readonly struct GeluTanhGradOperator : IBinaryOperator
 
     public Vector256<float> Invoke(Vector256<float> x, Vector256<float> dy)
     {
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-Clamp)), Vector256.Create(Clamp));
         var half = Vector256.Create(0.5f); var one = Vector256<float>.One; var k = Vector256.Create(GeluConstants.Sqrt2OverPi);
         var x2 = x * x;
         var t = VectorMath.Tanh(k * Vector256.MultiplyAddEstimate(Vector256.Create(GeluConstants.Cubic) * x2, x, x));
@@ -54,6 +62,7 @@ internal readonly struct GeluTanhGradOperator : IBinaryOperator
 
     public Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy)
     {
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-Clamp)), Vector512.Create(Clamp));
         var half = Vector512.Create(0.5f); var one = Vector512<float>.One; var k = Vector512.Create(GeluConstants.Sqrt2OverPi);
         var x2 = x * x;
         var t = VectorMath.Tanh(k * Vector512.MultiplyAddEstimate(Vector512.Create(GeluConstants.Cubic) * x2, x, x));
@@ -78,11 +87,11 @@ internal readonly struct GeluErfGradOperator : IBinaryOperator
         => dy * (0.5f * (1f + VectorMath.Erf(x * GeluConstants.InvSqrt2)) + x * GeluConstants.InvSqrt2Pi * MathF.Exp(-0.5f * x * x));
     public Vector128<float> Invoke(Vector128<float> x, Vector128<float> dy)
         => dy * (Vector128.Create(0.5f) * (Vector128<float>.One + VectorMath.Erf(x * Vector128.Create(GeluConstants.InvSqrt2)))
-                 + x * Vector128.Create(GeluConstants.InvSqrt2Pi) * Vector128.Exp(Vector128.Create(-0.5f) * x * x));
+                 + x * Vector128.Create(GeluConstants.InvSqrt2Pi) * VectorMath.Exp(Vector128.Create(-0.5f) * x * x));
     public Vector256<float> Invoke(Vector256<float> x, Vector256<float> dy)
         => dy * (Vector256.Create(0.5f) * (Vector256<float>.One + VectorMath.Erf(x * Vector256.Create(GeluConstants.InvSqrt2)))
-                 + x * Vector256.Create(GeluConstants.InvSqrt2Pi) * Vector256.Exp(Vector256.Create(-0.5f) * x * x));
+                 + x * Vector256.Create(GeluConstants.InvSqrt2Pi) * VectorMath.Exp(Vector256.Create(-0.5f) * x * x));
     public Vector512<float> Invoke(Vector512<float> x, Vector512<float> dy)
         => dy * (Vector512.Create(0.5f) * (Vector512<float>.One + VectorMath.Erf(x * Vector512.Create(GeluConstants.InvSqrt2)))
-                 + x * Vector512.Create(GeluConstants.InvSqrt2Pi) * Vector512.Exp(Vector512.Create(-0.5f) * x * x));
+                 + x * Vector512.Create(GeluConstants.InvSqrt2Pi) * VectorMath.Exp(Vector512.Create(-0.5f) * x * x));
 }

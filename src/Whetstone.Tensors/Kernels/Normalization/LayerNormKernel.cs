@@ -19,18 +19,20 @@ public static class LayerNormKernel
         ShapeCheck.Length(bias.Length, dim, nameof(bias));
         ShapeCheck.Length(mean.Length, rows, nameof(mean));
         ShapeCheck.Length(rstd.Length, rows, nameof(rstd));
+        if (rows == 0) return;
+        float sum = FusedRowOps.Sum(x[..dim]);
         for (int r = 0; r < rows; r++)
         {
             var xr = x.Slice(r * dim, dim);
             var yr = y.Slice(r * dim, dim);
-            float m = TensorPrimitives.Sum(xr) / dim;
-            // Two-pass variance (through y as scratch) avoids the cancellation of E[x²] − E[x]².
-            TensorPrimitives.Subtract(xr, m, yr);
-            float rs = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(yr) / dim + eps);
+            float m = sum / dim;
+            // Two-pass variance avoids the cancellation of E[x²] − E[x]².
+            float rs = 1f / MathF.Sqrt(VectorDriver.Sum(new SquaredDeviationOperator(m), xr) / dim + eps);
             mean[r] = m;
             rstd[r] = rs;
-            TensorPrimitives.Multiply(yr, rs, yr);
-            TensorPrimitives.FusedMultiplyAdd(yr, weight, bias, yr);
+            // Write this row while the next row's Σx streams in (see FusedRowOps).
+            if (r + 1 < rows) sum = FusedRowOps.LayerNormOutputAndNextSum(xr, weight, bias, m, rs, yr, x.Slice((r + 1) * dim, dim));
+            else VectorDriver.Map(new LayerNormOutputOperator(m, rs), xr, weight, bias, yr);
         }
     }
 
@@ -49,23 +51,27 @@ public static class LayerNormKernel
         bool wantDx = ShapeCheck.Optional(dx.Length, rows * dim, nameof(dx));
         bool wantDw = ShapeCheck.Optional(dweight.Length, dim, nameof(dweight));
         bool wantDb = ShapeCheck.Optional(dbias.Length, dim, nameof(dbias));
+        if (rows == 0) return;
+        // Σ dy·w and Σ dy·w·x of each row feed dx; they are summed for row r+1 during row r's element pass.
+        var dots = wantDx ? FusedRowOps.Dot2And3(dy[..dim], weight, x[..dim]) : default;
         for (int r = 0; r < rows; r++)
         {
             var xr = x.Slice(r * dim, dim);
             var dyr = dy.Slice(r * dim, dim);
             float m = mean[r], rs = rstd[r];
+            float c = 0f, d = 0f;
             if (wantDx)
             {
-                float sumG = TensorPrimitives.Dot(dyr, weight);
-                float sumGXhat = rs * (FusedRowOps.Dot3(dyr, weight, xr) - m * sumG);
-                float a = sumG / dim, b = sumGXhat / dim;
+                var (sumG, sumGX) = dots;
+                float a = sumG / dim, b = rs * (sumGX - m * sumG) / dim; // b = mean(g·x̂)
                 // dx_j += rs·g_j − rs·a − rs²·b·(x_j − m)  =  rs·dy_j·w_j − (rs²·b)·x_j + rs·(rs·b·m − a)
-                FusedRowOps.NormDx(dyr, weight, xr, rs, rs * rs * b, rs * (rs * b * m - a), dx.Slice(r * dim, dim));
+                c = rs * rs * b;
+                d = rs * (rs * b * m - a);
             }
-            if (wantDw)
-                FusedRowOps.AccumulateAffineProduct(dyr, xr, rs, -m * rs, dweight);
-            if (wantDb)
-                TensorPrimitives.Add(dbias, dyr, dbias);
+            bool pipeline = wantDx && r + 1 < rows;
+            dots = FusedRowOps.NormBackwardRow(dyr, weight, xr, rs, c, d, rs, -m * rs,
+                wantDx ? dx.Slice(r * dim, dim) : default, wantDw ? dweight : default, wantDb ? dbias : default,
+                pipeline ? dy.Slice((r + 1) * dim, dim) : default, pipeline ? x.Slice((r + 1) * dim, dim) : default);
         }
     }
 }

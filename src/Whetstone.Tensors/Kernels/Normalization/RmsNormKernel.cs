@@ -17,14 +17,17 @@ public static class RmsNormKernel
         ShapeCheck.Rows(y.Length, rows, dim, nameof(y));
         ShapeCheck.Length(weight.Length, dim, nameof(weight));
         ShapeCheck.Length(rstd.Length, rows, nameof(rstd));
+        if (rows == 0) return;
+        float sumSquares = FusedRowOps.SumSquares(x[..dim]);
         for (int r = 0; r < rows; r++)
         {
             var xr = x.Slice(r * dim, dim);
             var yr = y.Slice(r * dim, dim);
-            float rs = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(xr) / dim + eps);
+            float rs = 1f / MathF.Sqrt(sumSquares / dim + eps);
             rstd[r] = rs;
-            TensorPrimitives.Multiply(xr, rs, yr);
-            TensorPrimitives.Multiply(yr, weight, yr);
+            // Write this row while the next one's Σx² streams in (see FusedRowOps).
+            if (r + 1 < rows) sumSquares = FusedRowOps.RmsOutputAndNextSumSquares(xr, weight, rs, yr, x.Slice((r + 1) * dim, dim));
+            else VectorDriver.Map(new RmsNormOutputOperator(rs), xr, weight, yr);
         }
     }
 
@@ -41,18 +44,19 @@ public static class RmsNormKernel
         ShapeCheck.Length(rstd.Length, rows, nameof(rstd));
         bool wantDx = ShapeCheck.Optional(dx.Length, rows * dim, nameof(dx));
         bool wantDw = ShapeCheck.Optional(dweight.Length, dim, nameof(dweight));
+        if (rows == 0) return;
+        // Σ dy·w·x of each row feeds dx; it is summed for row r+1 during row r's element pass (FusedRowOps).
+        var dots = wantDx ? FusedRowOps.Dot2And3(dy[..dim], weight, x[..dim]) : default;
         for (int r = 0; r < rows; r++)
         {
             var xr = x.Slice(r * dim, dim);
             var dyr = dy.Slice(r * dim, dim);
             float rs = rstd[r];
-            if (wantDx)
-            {
-                float dot = FusedRowOps.Dot3(dyr, weight, xr);
-                FusedRowOps.NormDx(dyr, weight, xr, rs, rs * rs * rs * dot / dim, 0f, dx.Slice(r * dim, dim));
-            }
-            if (wantDw)
-                FusedRowOps.AccumulateAffineProduct(dyr, xr, rs, 0f, dweight);
+            float c = rs * rs * rs * dots.Dot3 / dim;
+            bool pipeline = wantDx && r + 1 < rows;
+            dots = FusedRowOps.NormBackwardRow(dyr, weight, xr, rs, c, 0f, rs, 0f,
+                wantDx ? dx.Slice(r * dim, dim) : default, wantDw ? dweight : default, default,
+                pipeline ? dy.Slice((r + 1) * dim, dim) : default, pipeline ? x.Slice((r + 1) * dim, dim) : default);
         }
     }
 }

@@ -18,7 +18,9 @@ internal static class RowLogSumExp
         for (int start = 0; start < x.Length; start += ChunkLength)
         {
             var chunk = x.Slice(start, Math.Min(ChunkLength, x.Length - start));
-            float m = TensorPrimitives.Max(chunk);
+            float m = RowMax.Compute(chunk);
+            int next = start + ChunkLength;
+            if (next < x.Length) CachePrefetch.Span(x.Slice(next, Math.Min(ChunkLength, x.Length - next)));
             if (float.IsNaN(m)) return float.NaN;
             if (m == float.NegativeInfinity) continue; // whole chunk masked out: contributes nothing
             float s = VectorDriver.Sum(new ScaledExpOperator(1f, m), chunk);

@@ -7,11 +7,12 @@ namespace Whetstone.Tensors.Kernels.Simd;
 
 /// <summary>
 /// Runs element-wise operators over spans: Vector512 while 16 elements remain (where the CPU
-/// accelerates it), then Vector256, then Vector128, then scalar for the last few. An output may be
-/// the same span as an input (exact overlap): each element is read before its own slot is written and
-/// no element is processed twice (no overlapping-tail trick), so accumulating drivers stay correct.
-/// Reductions keep one accumulator per width and add them in a fixed order: deterministic for a
-/// given length on a given machine. Callers check lengths.
+/// accelerates it; two vectors per iteration so two independent exp chains overlap), then Vector256,
+/// then Vector128, then scalar for the last few. An output may be the same span as an input (exact
+/// overlap): each element is read before its own slot is written and no element is processed twice
+/// (no overlapping-tail trick), so accumulating drivers stay correct. Reductions keep their partial sums
+/// per width and add them in a fixed order: deterministic for a given length on a given machine.
+/// Callers check lengths.
 /// </summary>
 internal static class VectorDriver
 {
@@ -23,26 +24,33 @@ internal static class VectorDriver
         nuint n = (nuint)x.Length, i = 0;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
+                f0.StoreUnsafe(ref yr, i);
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref xr, i + 16));
+                f1.StoreUnsafe(ref yr, i + 16);
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref xr, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref xr, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref xr, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref xr, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         for (; i < n; i++)
@@ -60,26 +68,33 @@ internal static class VectorDriver
         nuint n = (nuint)x.Length, i = 0;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
+                (Vector512.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref xr, i + 16));
+                (Vector512.LoadUnsafe(ref yr, i + 16) + f1).StoreUnsafe(ref yr, i + 16);
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
-                (Vector512.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
+                (Vector512.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref xr, i));
-                (Vector256.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref xr, i));
+                (Vector256.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref xr, i));
-                (Vector128.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref xr, i));
+                (Vector128.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         for (; i < n; i++)
@@ -98,36 +113,46 @@ internal static class VectorDriver
         float sum = 0f;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
-            var acc = Vector512<float>.Zero;
+            var acc0 = Vector512<float>.Zero;
+            var acc1 = Vector512<float>.Zero;
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
+                f0.StoreUnsafe(ref yr, i);
+                acc0 += f0;
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref xr, i + 16));
+                f1.StoreUnsafe(ref yr, i + 16);
+                acc1 += f1;
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
-                f.StoreUnsafe(ref yr, i);
-                acc += f;
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
+                f0.StoreUnsafe(ref yr, i);
+                acc0 += f0;
             }
-            sum += Vector512.Sum(acc);
+            sum += Vector512.Sum(acc0 + acc1);
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
-            var acc = Vector256<float>.Zero;
+            var acc0 = Vector256<float>.Zero;
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref xr, i));
-                f.StoreUnsafe(ref yr, i);
-                acc += f;
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref xr, i));
+                f0.StoreUnsafe(ref yr, i);
+                acc0 += f0;
             }
-            sum += Vector256.Sum(acc);
+            sum += Vector256.Sum(acc0);
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
-            var acc = Vector128<float>.Zero;
+            var acc0 = Vector128<float>.Zero;
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref xr, i));
-                f.StoreUnsafe(ref yr, i);
-                acc += f;
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref xr, i));
+                f0.StoreUnsafe(ref yr, i);
+                acc0 += f0;
             }
-            sum += Vector128.Sum(acc);
+            sum += Vector128.Sum(acc0);
         }
         for (; i < n; i++)
         {
@@ -146,33 +171,41 @@ internal static class VectorDriver
         float sum = 0f;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
-            var acc = Vector512<float>.Zero;
+            var acc0 = Vector512<float>.Zero;
+            var acc1 = Vector512<float>.Zero;
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
+                acc0 += f0;
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref xr, i + 16));
+                acc1 += f1;
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
-                acc += f;
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref xr, i));
+                acc0 += f0;
             }
-            sum += Vector512.Sum(acc);
+            sum += Vector512.Sum(acc0 + acc1);
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
-            var acc = Vector256<float>.Zero;
+            var acc0 = Vector256<float>.Zero;
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref xr, i));
-                acc += f;
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref xr, i));
+                acc0 += f0;
             }
-            sum += Vector256.Sum(acc);
+            sum += Vector256.Sum(acc0);
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
-            var acc = Vector128<float>.Zero;
+            var acc0 = Vector128<float>.Zero;
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref xr, i));
-                acc += f;
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref xr, i));
+                acc0 += f0;
             }
-            sum += Vector128.Sum(acc);
+            sum += Vector128.Sum(acc0);
         }
         for (; i < n; i++)
         {
@@ -191,26 +224,33 @@ internal static class VectorDriver
         nuint n = (nuint)a.Length, i = 0;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
+                f0.StoreUnsafe(ref yr, i);
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref ar, i + 16), Vector512.LoadUnsafe(ref br, i + 16));
+                f1.StoreUnsafe(ref yr, i + 16);
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         for (; i < n; i++)
@@ -229,26 +269,33 @@ internal static class VectorDriver
         nuint n = (nuint)a.Length, i = 0;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
+                (Vector512.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref ar, i + 16), Vector512.LoadUnsafe(ref br, i + 16));
+                (Vector512.LoadUnsafe(ref yr, i + 16) + f1).StoreUnsafe(ref yr, i + 16);
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
-                (Vector512.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
+                (Vector512.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i));
-                (Vector256.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i));
+                (Vector256.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i));
-                (Vector128.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i));
+                (Vector128.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         for (; i < n; i++)
@@ -267,33 +314,41 @@ internal static class VectorDriver
         float sum = 0f;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
-            var acc = Vector512<float>.Zero;
+            var acc0 = Vector512<float>.Zero;
+            var acc1 = Vector512<float>.Zero;
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
+                acc0 += f0;
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref ar, i + 16), Vector512.LoadUnsafe(ref br, i + 16));
+                acc1 += f1;
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
-                acc += f;
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i));
+                acc0 += f0;
             }
-            sum += Vector512.Sum(acc);
+            sum += Vector512.Sum(acc0 + acc1);
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
-            var acc = Vector256<float>.Zero;
+            var acc0 = Vector256<float>.Zero;
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i));
-                acc += f;
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i));
+                acc0 += f0;
             }
-            sum += Vector256.Sum(acc);
+            sum += Vector256.Sum(acc0);
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
-            var acc = Vector128<float>.Zero;
+            var acc0 = Vector128<float>.Zero;
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i));
-                acc += f;
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i));
+                acc0 += f0;
             }
-            sum += Vector128.Sum(acc);
+            sum += Vector128.Sum(acc0);
         }
         for (; i < n; i++)
         {
@@ -313,26 +368,33 @@ internal static class VectorDriver
         nuint n = (nuint)a.Length, i = 0;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
+                f0.StoreUnsafe(ref yr, i);
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref ar, i + 16), Vector512.LoadUnsafe(ref br, i + 16), Vector512.LoadUnsafe(ref cr, i + 16));
+                f1.StoreUnsafe(ref yr, i + 16);
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i), Vector256.LoadUnsafe(ref cr, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i), Vector256.LoadUnsafe(ref cr, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i), Vector128.LoadUnsafe(ref cr, i));
-                f.StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i), Vector128.LoadUnsafe(ref cr, i));
+                f0.StoreUnsafe(ref yr, i);
             }
         }
         for (; i < n; i++)
@@ -352,26 +414,33 @@ internal static class VectorDriver
         nuint n = (nuint)a.Length, i = 0;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
+                (Vector512.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref ar, i + 16), Vector512.LoadUnsafe(ref br, i + 16), Vector512.LoadUnsafe(ref cr, i + 16));
+                (Vector512.LoadUnsafe(ref yr, i + 16) + f1).StoreUnsafe(ref yr, i + 16);
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
-                (Vector512.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
+                (Vector512.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i), Vector256.LoadUnsafe(ref cr, i));
-                (Vector256.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i), Vector256.LoadUnsafe(ref cr, i));
+                (Vector256.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i), Vector128.LoadUnsafe(ref cr, i));
-                (Vector128.LoadUnsafe(ref yr, i) + f).StoreUnsafe(ref yr, i);
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i), Vector128.LoadUnsafe(ref cr, i));
+                (Vector128.LoadUnsafe(ref yr, i) + f0).StoreUnsafe(ref yr, i);
             }
         }
         for (; i < n; i++)
@@ -391,33 +460,41 @@ internal static class VectorDriver
         float sum = 0f;
         if (Vector512.IsHardwareAccelerated && n - i >= 16)
         {
-            var acc = Vector512<float>.Zero;
+            var acc0 = Vector512<float>.Zero;
+            var acc1 = Vector512<float>.Zero;
+            for (; i + 32 <= n; i += 32)
+            {
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
+                acc0 += f0;
+                var f1 = op.Invoke(Vector512.LoadUnsafe(ref ar, i + 16), Vector512.LoadUnsafe(ref br, i + 16), Vector512.LoadUnsafe(ref cr, i + 16));
+                acc1 += f1;
+            }
             for (; i + 16 <= n; i += 16)
             {
-                var f = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
-                acc += f;
+                var f0 = op.Invoke(Vector512.LoadUnsafe(ref ar, i), Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref cr, i));
+                acc0 += f0;
             }
-            sum += Vector512.Sum(acc);
+            sum += Vector512.Sum(acc0 + acc1);
         }
         if (Vector256.IsHardwareAccelerated && n - i >= 8)
         {
-            var acc = Vector256<float>.Zero;
+            var acc0 = Vector256<float>.Zero;
             for (; i + 8 <= n; i += 8)
             {
-                var f = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i), Vector256.LoadUnsafe(ref cr, i));
-                acc += f;
+                var f0 = op.Invoke(Vector256.LoadUnsafe(ref ar, i), Vector256.LoadUnsafe(ref br, i), Vector256.LoadUnsafe(ref cr, i));
+                acc0 += f0;
             }
-            sum += Vector256.Sum(acc);
+            sum += Vector256.Sum(acc0);
         }
         if (Vector128.IsHardwareAccelerated && n - i >= 4)
         {
-            var acc = Vector128<float>.Zero;
+            var acc0 = Vector128<float>.Zero;
             for (; i + 4 <= n; i += 4)
             {
-                var f = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i), Vector128.LoadUnsafe(ref cr, i));
-                acc += f;
+                var f0 = op.Invoke(Vector128.LoadUnsafe(ref ar, i), Vector128.LoadUnsafe(ref br, i), Vector128.LoadUnsafe(ref cr, i));
+                acc0 += f0;
             }
-            sum += Vector128.Sum(acc);
+            sum += Vector128.Sum(acc0);
         }
         for (; i < n; i++)
         {
