@@ -27,6 +27,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     // Each packed operand (A slab, B panel) holds at most this many floats (16 MiB).
     private const long PanelBudget = 1L << 22;
 
+    // Floats of packed B one task walks through (1 MiB), so that tasks on other A blocks find it in cache.
+    private const long ChunkBudget = 1L << 18;
+
     /// <summary>C = alpha·op(A)·op(B) + beta·C with validated arguments.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(bool parallel, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
@@ -75,9 +78,12 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                 int mBlocks = DivUp(mb, TKernel.MC);
                 int mc = RoundUp(DivUp(mb, mBlocks), mr);
                 new Span<int>(flagsA, slices * mBlocks).Clear();
+                // Enough tasks to balance threads, and each task's B columns (K deep) small enough (≤ 1 MiB)
+                // to be reused from cache by the next tasks, which take the other A blocks of the same chunk.
                 int chunkSlivers = parallel
                     ? Math.Clamp((int)((long)bSlivers * mBlocks / (8L * threads)), 1, bSlivers)
                     : bSlivers;
+                chunkSlivers = Math.Min(chunkSlivers, (int)Math.Max(1, ChunkBudget / ((long)k * nr)));
                 int nChunks = DivUp(bSlivers, chunkSlivers);
                 var body = new PanelBody
                 {
@@ -85,7 +91,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                     TransB = transB, B = b + (nint)(transB == Transpose.None ? jc : (long)jc * ldb), Ldb = ldb,
                     C = c + (nint)ic * ldc + jc, Ldc = ldc, Alpha = alpha, Beta = beta,
                     Rows = mb, Cols = nc, K = k, RowsRounded = RoundUp(mb, mr), ColsRounded = bSlivers * nr,
-                    MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers, NChunks = nChunks,
+                    MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers,
                     PackedA = packedA, PackedB = packedB, FlagsA = flagsA, FlagsB = flagsB,
                 };
                 Loop(mBlocks * nChunks, body, parallel);
@@ -131,17 +137,15 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         public Transpose TransA, TransB;
         public float* A, B, C, PackedA, PackedB;
         public int* FlagsA, FlagsB;
-        public int Lda, Ldb, Ldc, Rows, Cols, K, RowsRounded, ColsRounded, MBlocks, Mc, ChunkSlivers, BSlivers, NChunks;
+        public int Lda, Ldb, Ldc, Rows, Cols, K, RowsRounded, ColsRounded, MBlocks, Mc, ChunkSlivers, BSlivers;
         public float Alpha, Beta;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR, kcMax = TKernel.KC;
-            // Skewed order: tasks that start together work on different A blocks AND different B slivers,
-            // so they pack in parallel instead of waiting on each other's packing.
-            int block = index % MBlocks;
-            int chunk = (index / MBlocks + block * Math.Max(1, NChunks / MBlocks)) % NChunks;
+            // Consecutive tasks share a chunk of B and take different A blocks: the chunk stays in cache.
+            int block = index % MBlocks, chunk = index / MBlocks;
             int rowStart = block * Mc, rowEnd = Math.Min(Rows, rowStart + Mc);
             if (rowStart >= Rows)
                 return;
