@@ -91,7 +91,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                     TransB = transB, B = b + (nint)(transB == Transpose.None ? jc : (long)jc * ldb), Ldb = ldb,
                     C = c + (nint)ic * ldc + jc, Ldc = ldc, Alpha = alpha, Beta = beta,
                     Rows = mb, Cols = nc, K = k, RowsRounded = RoundUp(mb, mr), ColsRounded = bSlivers * nr,
-                    MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers,
+                    MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers, NChunks = nChunks,
                     PackedA = packedA, PackedB = packedB, FlagsA = flagsA, FlagsB = flagsB,
                 };
                 Loop(mBlocks * nChunks, body, parallel);
@@ -137,15 +137,18 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         public Transpose TransA, TransB;
         public float* A, B, C, PackedA, PackedB;
         public int* FlagsA, FlagsB;
-        public int Lda, Ldb, Ldc, Rows, Cols, K, RowsRounded, ColsRounded, MBlocks, Mc, ChunkSlivers, BSlivers;
+        public int Lda, Ldb, Ldc, Rows, Cols, K, RowsRounded, ColsRounded, MBlocks, Mc, ChunkSlivers, BSlivers, NChunks;
         public float Alpha, Beta;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR, kcMax = TKernel.KC;
-            // Consecutive tasks share a chunk of B and take different A blocks: the chunk stays in cache.
-            int block = index % MBlocks, chunk = index / MBlocks;
+            // Tasks run in waves of MBlocks, one per A block. Within a wave each block takes a different chunk
+            // of B (shifted by the block number), so threads that start together never wait on each other's
+            // packing; a chunk comes back in the next wave, for the next block, while still in cache.
+            int block = index % MBlocks;
+            int chunk = (index / MBlocks + block) % NChunks;
             int rowStart = block * Mc, rowEnd = Math.Min(Rows, rowStart + Mc);
             if (rowStart >= Rows)
                 return;
