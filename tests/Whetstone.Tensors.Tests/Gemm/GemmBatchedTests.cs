@@ -24,7 +24,7 @@ public class GemmBatchedTests
             GemmReference.Multiply(transA, transB, m, n, k, 0.5f,
                 a.AsSpan((int)(i * strideA)), ac, b.AsSpan((int)(i * strideB)), bc, 1f,
                 expected.AsSpan((int)(i * strideC)), n);
-        Kernels.Gemm.MultiplyBatched(batch, transA, transB, m, n, k, 0.5f, a, ac, strideA, b, bc, strideB, 1f, actual, n, strideC);
+        Whetstone.Tensors.Kernels.Gemm.MultiplyBatched(batch, transA, transB, m, n, k, 0.5f, a, ac, strideA, b, bc, strideB, 1f, actual, n, strideC);
         AssertClose(expected, actual, Tolerance(k, 0.5f, 1f), "batched");
     }
 
@@ -42,7 +42,7 @@ public class GemmBatchedTests
             {
                 ComputeThreads.Count = threads;
                 var c = new float[batch * m * n];
-                Kernels.Gemm.MultiplyBatched(batch, Transpose.None, Transpose.None, m, n, k, 1f, a, k, m * k, w, n, 0, 0f, c, n, m * n);
+                Whetstone.Tensors.Kernels.Gemm.MultiplyBatched(batch, Transpose.None, Transpose.None, m, n, k, 1f, a, k, m * k, w, n, 0, 0f, c, n, m * n);
                 if (first is null)
                 {
                     first = c;
@@ -67,7 +67,7 @@ public class GemmBatchedTests
     public void RejectsBufferTooShortForTheLastBatchEntry()
     {
         var e = Assert.Throws<ArgumentException>(() =>
-            Kernels.Gemm.MultiplyBatched(3, Transpose.None, Transpose.None, 2, 2, 2, 1f,
+            Whetstone.Tensors.Kernels.Gemm.MultiplyBatched(3, Transpose.None, Transpose.None, 2, 2, 2, 1f,
                 new float[12], 2, 4, new float[12], 2, 4, 0f, new float[11], 2, 4));
         Assert.Equal("c", e.ParamName);
     }

@@ -94,14 +94,14 @@ public class GemmTests
         GemmReference.Multiply(Transpose.Transposed, Transpose.None, m, n, k, 1f, a, m, b, n, 0f, expected, n);
 
         var viaSpans = new float[m * n];
-        Kernels.Gemm.Multiply(Transpose.Transposed, Transpose.None, m, n, k, 1f, a, m, b, n, 0f, viaSpans, n);
+        Whetstone.Tensors.Kernels.Gemm.Multiply(Transpose.Transposed, Transpose.None, m, n, k, 1f, a, m, b, n, 0f, viaSpans, n);
         AssertClose(expected, viaSpans, Tolerance(k, 1, 0), "span overload");
 
         var viaShorthand = new float[m * n];
-        Kernels.Gemm.Multiply(a, b, viaShorthand, m, n, k, transA: Transpose.Transposed);
+        Whetstone.Tensors.Kernels.Gemm.Multiply(a, b, viaShorthand, m, n, k, transA: Transpose.Transposed);
         AssertClose(expected, viaShorthand, Tolerance(k, 1, 0), "dense shorthand");
 
-        Kernels.Gemm.Multiply(a, b, viaShorthand, m, n, k, transA: Transpose.Transposed, accumulate: true);
+        Whetstone.Tensors.Kernels.Gemm.Multiply(a, b, viaShorthand, m, n, k, transA: Transpose.Transposed, accumulate: true);
         AssertClose(expected.Select(x => 2 * x).ToArray(), viaShorthand, 2 * Tolerance(k, 1, 0), "accumulate");
     }
 
@@ -110,13 +110,13 @@ public class GemmTests
     {
         var ok = new float[12];
         var e = Assert.Throws<ArgumentException>(() =>
-            Kernels.Gemm.Multiply(Transpose.None, Transpose.None, 3, 4, 3, 1f, new float[8], 3, ok, 4, 0f, ok, 4));
+            Whetstone.Tensors.Kernels.Gemm.Multiply(Transpose.None, Transpose.None, 3, 4, 3, 1f, new float[8], 3, ok, 4, 0f, ok, 4));
         Assert.Equal("a", e.ParamName);
         var ld = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Kernels.Gemm.Multiply(Transpose.None, Transpose.Transposed, 3, 4, 3, 1f, ok, 3, ok, 2, 0f, ok, 4));
+            Whetstone.Tensors.Kernels.Gemm.Multiply(Transpose.None, Transpose.Transposed, 3, 4, 3, 1f, ok, 3, ok, 2, 0f, ok, 4));
         Assert.Equal("ldb", ld.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Kernels.Gemm.Multiply(Transpose.None, Transpose.None, -1, 4, 3, 1f, ok, 3, ok, 4, 0f, ok, 4));
+            Whetstone.Tensors.Kernels.Gemm.Multiply(Transpose.None, Transpose.None, -1, 4, 3, 1f, ok, 3, ok, 4, 0f, ok, 4));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public class GemmTests
                 {
                     ComputeThreads.Count = threads;
                     var c = Random(m * n, 7);
-                    Kernels.Gemm.Multiply(ta, tb, m, n, k, 0.75f, a, ac, b, bc, 1f, c, n);
+                    Whetstone.Tensors.Kernels.Gemm.Multiply(ta, tb, m, n, k, 0.75f, a, ac, b, bc, 1f, c, n);
                     if (first is null)
                         first = c;
                     else
