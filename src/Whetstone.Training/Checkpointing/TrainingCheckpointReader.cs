@@ -74,7 +74,7 @@ internal static class TrainingCheckpointReader
         var warnings = new List<string>();
 
         using var weights = OpenWeights(directory);
-        CheckTensors(weights.Location, state, name => weights.Contains(name) ? weights.Entry(name) : null,
+        CheckTensors(WeightsFile(directory), state, name => weights.Contains(name) ? weights.Entry(name) : null,
             weights.Names, "");
 
         var optPath = Path.Combine(directory, OptimizerTensors);
@@ -112,6 +112,13 @@ internal static class TrainingCheckpointReader
         state.Optimizer.LearningRate = learningRate;
         foreach (var (name, rng) in state.Rngs) rng.SetState(rngs[name]);
         return new ResumePoint(step, data, directory, manifest.ConfigSha256, configJson, warnings);
+    }
+
+    /// <summary>The file to name in weight errors: the shard index of a sharded checkpoint, else <c>model.safetensors</c>.</summary>
+    private static string WeightsFile(string directory)
+    {
+        var index = Path.Combine(directory, Checkpoint.IndexFileName);
+        return File.Exists(index) ? index : Path.Combine(directory, Checkpoint.SingleFileName);
     }
 
     private static Checkpoint OpenWeights(string directory)
