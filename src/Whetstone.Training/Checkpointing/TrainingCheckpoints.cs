@@ -125,6 +125,17 @@ public sealed class TrainingCheckpoints
         return TrainingCheckpointReader.Load(Path.GetFullPath(checkpointDirectory), state);
     }
 
+    /// <summary>
+    /// The SHA-256 (lower-case hex) that <see cref="Save"/> records for <paramref name="configJson"/>: compare it with
+    /// <see cref="ResumePoint.ConfigSha256"/> to tell whether a resumed run uses the config it was saved with.
+    /// </summary>
+    /// <param name="configJson">The config snapshot text.</param>
+    public static string ConfigHash(string configJson)
+    {
+        ArgumentNullException.ThrowIfNull(configJson);
+        return TrainingCheckpointWriter.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(configJson));
+    }
+
     private IEnumerable<(long Step, string Path)> StepFolders()
     {
         if (!System.IO.Directory.Exists(Directory)) return [];

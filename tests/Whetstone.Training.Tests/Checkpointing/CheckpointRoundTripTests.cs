@@ -23,7 +23,7 @@ public class CheckpointRoundTripTests
         Assert.Equal(17, point.Data.Index);
         Assert.Equal("""{"queue":[3,1,4]}""", point.Data.StateJson);
         Assert.Equal("""{"lr":0.05}""", point.ConfigJson);
-        Assert.NotNull(point.ConfigSha256);
+        Assert.Equal(TrainingCheckpoints.ConfigHash("""{"lr":0.05}"""), point.ConfigSha256);
         Assert.Empty(point.Warnings);
         for (int i = 0; i < a.Parameters.Count; i++)
         {
