@@ -90,6 +90,7 @@ public sealed class TrainingCheckpoints
     {
         ArgumentNullException.ThrowIfNull(state);
         warn ??= Console.Error.WriteLine;
+        PromoteFinishedPartials();
         var skipped = new List<string>();
         foreach (var (step, path) in StepFolders().Reverse())
         {
@@ -157,9 +158,29 @@ public sealed class TrainingCheckpoints
         foreach (var (_, path) in complete.Take(Math.Max(0, complete.Count - KeepLast))) Discard(path);
     }
 
+    /// <summary>
+    /// A save killed between replacing an older folder of the same step and renaming its finished
+    /// <c>.partial</c> folder into place leaves the only copy of that checkpoint in the <c>.partial</c> folder;
+    /// a manifest there proves it complete, so finish the rename.
+    /// </summary>
+    private void PromoteFinishedPartials()
+    {
+        if (!System.IO.Directory.Exists(Directory)) return;
+        foreach (var d in System.IO.Directory.EnumerateDirectories(Directory).ToList())
+        {
+            var name = Path.GetFileName(d);
+            if (!name.StartsWith('.') || !name.EndsWith(PartialSuffix, StringComparison.Ordinal)) continue;
+            var folder = name[1..^PartialSuffix.Length];
+            if (ParseStep(folder) is null || !TrainingCheckpointReader.IsComplete(d)) continue;
+            var final = Path.Combine(Directory, folder);
+            if (!System.IO.Directory.Exists(final)) System.IO.Directory.Move(d, final);
+        }
+    }
+
     /// <summary>Removes folders a killed process left half written or half deleted.</summary>
     private void RemoveLeftovers()
     {
+        PromoteFinishedPartials();
         foreach (var d in System.IO.Directory.EnumerateDirectories(Directory))
         {
             var name = Path.GetFileName(d);

@@ -73,6 +73,31 @@ public class CheckpointRotationTests
     }
 
     [Fact]
+    public void AFinishedPartialFolderWhoseRenameWasInterruptedIsRecovered()
+    {
+        using var dir = new TempDir();
+        using var t = new TinyTraining();
+        var store = new TrainingCheckpoints(dir.Path);
+        t.Steps(2);
+        store.Save(2, t.State, DataPosition.Start);
+        // Killed after the old step-2 folder was discarded but before the finished .partial was renamed into place.
+        Directory.Move(store.PathOf(2), Path.Combine(store.Directory, ".step-000002.partial"));
+
+        using var r = new TinyTraining(seed: 6);
+        Assert.Equal(2, store.TryResume(r.State, _ => { })!.Step);
+        Assert.Equal(t.Parameters[0].Value.ToArray(), r.Parameters[0].Value.ToArray());
+        Assert.True(Directory.Exists(store.PathOf(2)));
+    }
+
+    [Fact]
+    public void TheOptimizerMustUpdateTheCheckpointedParameters()
+    {
+        using var t = new TinyTraining();
+        var other = new Tensors.Autograd.ParameterSet();
+        Assert.Throws<ArgumentException>(() => new TrainingState(other, t.Optimizer));
+    }
+
+    [Fact]
     public void NoCheckpointMeansStartFromScratch()
     {
         using var dir = new TempDir();
