@@ -23,7 +23,7 @@ internal static class Qwen3Conversations
             """{"type": "object", "properties": {"query": {"type": "string"}, "k": {"type": "integer"}}, "required": ["query"]}"""),
     ];
 
-    public const string System = "You are a careful assistant. Use tools.";
+    public const string SystemText = "You are a careful assistant. Use tools.";
     public const string User = "What is 17*23, and how many people live in Paris?";
     public const string Tool1 = "391";
     public const string Tool2 = "Paris: 2.1 million (2023)";
@@ -38,7 +38,7 @@ internal static class Qwen3Conversations
     {
         return
         [
-            ChatMessage.System(System),
+            ChatMessage.System(SystemText),
             ChatMessage.User(User),
             new ChatMessage
             {
