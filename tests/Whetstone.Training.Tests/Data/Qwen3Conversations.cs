@@ -7,9 +7,9 @@ namespace Whetstone.Training.Tests.Data;
 /// <summary>The real Qwen3 tokenizer + chat template (loaded once) and tool conversations to tokenize.</summary>
 internal static class Qwen3Conversations
 {
-    private static readonly Lazy<ChatFormatter> Shared = new(() => ChatFormatter.FromDirectory(Directory));
+    private static readonly Lazy<ChatFormatter> Shared = new(() => ChatFormatter.FromDirectory(FixtureDirectory));
 
-    public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "qwen3");
+    public static string FixtureDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "qwen3");
 
     public static ChatFormatter Chat => Shared.Value;
 
