@@ -40,7 +40,7 @@ internal sealed class IncrementalRenderer
     {
         try
         {
-            return _chat.Render(messages, _tools?.DeepClone().AsArray(), addGenerationPrompt);
+            return _chat.Render(messages, _tools, addGenerationPrompt); // rendering reads the tools, never changes them
         }
         catch (TemplateException e)
         {

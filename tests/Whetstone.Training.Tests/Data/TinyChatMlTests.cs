@@ -121,6 +121,24 @@ public sealed class TinyChatMlTests(TinyChatMlTests.TinyModelDirectory tiny) : I
     }
 
     [Fact]
+    public void Piecewise_ids_differ_from_whole_text_ids_only_where_the_reply_starts_with_a_newline()
+    {
+        // The header ends with "\n"; a reply that starts with "\n" would merge with it into one "\n\n" token if the
+        // whole text were encoded at once. At generation time the prompt's "\n" is already a token of its own, so the
+        // piecewise ids are the ones the model really sees and produces.
+        var messages = ConversationMessage.FromMessages([ChatMessage.User("Hi"), ChatMessage.Assistant("\nHello there")]);
+        var sequence = Assert.Single(new SftTokenizer(_chat).Tokenize(messages));
+        string through = _chat.Render(messages.Select(m => m.Message))[..^1];
+        Assert.Equal(through, _chat.Tokenizer.Decode(sequence.Ids));
+        Assert.NotEqual(_chat.Encode(through), sequence.Ids);
+        Assert.Equal(["\nHello there<|im_end|>"], SequenceAssertions.CompletionTexts(_chat.Tokenizer, sequence));
+
+        var plain = ConversationMessage.FromMessages([ChatMessage.User("Hi"), ChatMessage.Assistant(" Hello there")]);
+        var aligned = Assert.Single(new SftTokenizer(_chat).Tokenize(plain));
+        Assert.Equal(_chat.Encode(_chat.Render(plain.Select(m => m.Message))[..^1]), aligned.Ids);
+    }
+
+    [Fact]
     public void A_tokenizer_without_chatml_tokens_is_rejected()
     {
         var trained = new BpeTrainer(new BpeTrainerOptions { VocabSize = 300, SpecialTokens = ["<|endoftext|>"] }).Train(["hello world"]);
