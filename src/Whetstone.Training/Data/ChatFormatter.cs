@@ -55,6 +55,21 @@ public sealed class ChatFormatter
     /// <summary>Id of <see cref="EndOfTurnToken"/>.</summary>
     public int EndOfTurnTokenId { get; }
 
+    /// <summary>
+    /// Ids that end generation: the end-of-turn token first, then the template's and the tokenizer's EOS tokens when
+    /// they differ (a base model may end with <c>&lt;|endoftext|&gt;</c> instead).
+    /// </summary>
+    public IReadOnlyList<int> StopTokenIds
+    {
+        get
+        {
+            var ids = new List<int> { EndOfTurnTokenId };
+            foreach (var token in new[] { Template.EosToken, Tokenizer.EosToken })
+                if (token is not null && Tokenizer.TokenToId(token) is { } id && !ids.Contains(id)) ids.Add(id);
+            return ids;
+        }
+    }
+
     /// <summary>Renders a conversation with the template.</summary>
     /// <param name="messages">The conversation.</param>
     /// <param name="tools">Tools on offer, or null/empty for none.</param>

@@ -12,6 +12,7 @@ public class ChatFormatterTests
     {
         Assert.Equal("<|im_end|>", Chat.EndOfTurnToken);
         Assert.Equal(151645, Chat.EndOfTurnTokenId);
+        Assert.Equal([151645], Chat.StopTokenIds); // eos_token is <|im_end|> too
     }
 
     [Fact]
