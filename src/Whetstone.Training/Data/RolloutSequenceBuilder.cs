@@ -60,7 +60,14 @@ public sealed class RolloutSequenceBuilder
                     "token-in/token-out needs the ids a local policy produced (use SftTokenizer for text-only trajectories)", nameof(messages));
             if (m.LogProbs is not null && m.LogProbs.Count != m.TokenIds.Count)
                 throw new ArgumentException($"conversation '{sourceId ?? "(no id)"}' {where}: {m.LogProbs.Count} log-probs for {m.TokenIds.Count} token ids", nameof(messages));
-            session.AddGenerated(m.Message, m.TokenIds, m.LogProbs, m.Weight);
+            try
+            {
+                session.AddGenerated(m.Message, m.TokenIds, m.LogProbs, m.Weight);
+            }
+            catch (TemplateMismatchException e)
+            {
+                throw new TemplateMismatchException(e.MessageIndex, $"conversation '{sourceId ?? "(no id)"}' {where}: {e.Message}");
+            }
         }
         return session.ToSequence(sourceId, MaxLength);
     }

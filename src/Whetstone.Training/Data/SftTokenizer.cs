@@ -48,6 +48,18 @@ public sealed class SftTokenizer
     public IReadOnlyList<TokenizedSequence> Tokenize(IReadOnlyList<ConversationMessage> messages, IReadOnlyList<ToolDefinition>? tools = null, string? sourceId = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        try
+        {
+            return TokenizeConversation(messages, tools, sourceId);
+        }
+        catch (TemplateMismatchException e) when (sourceId is not null)
+        {
+            throw new TemplateMismatchException(e.MessageIndex, $"conversation '{sourceId}': {e.Message}");
+        }
+    }
+
+    private List<TokenizedSequence> TokenizeConversation(IReadOnlyList<ConversationMessage> messages, IReadOnlyList<ToolDefinition>? tools, string? sourceId)
+    {
         var assistants = Enumerable.Range(0, messages.Count).Where(i => messages[i].Message.Role == Agents.Messages.ChatRole.Assistant).ToList();
         if (assistants.Count == 0)
             throw new ArgumentException($"conversation '{sourceId ?? "(no id)"}' has no assistant message to train on", nameof(messages));

@@ -57,8 +57,9 @@ public class SftTokenizerQwen3Tests
     public void Strict_policy_names_the_assistant_message_that_qwen3_re_renders()
     {
         var messages = ToolConversation(reasoning: false);
-        var e = Assert.Throws<TemplateMismatchException>(() => new SftTokenizer(Chat).Tokenize(ConversationMessage.FromMessages(messages), Tools));
+        var e = Assert.Throws<TemplateMismatchException>(() => new SftTokenizer(Chat).Tokenize(ConversationMessage.FromMessages(messages), Tools, "ep-3"));
         Assert.Equal(2, e.MessageIndex);
+        Assert.StartsWith("conversation 'ep-3': ", e.Message);
         Assert.Contains("assistant message 2", e.Message);
         Assert.Contains("SplitSequence", e.Message);
         Assert.Contains("KeepAsGenerated", e.Message);
