@@ -36,7 +36,8 @@ internal readonly record struct NiceScale(double Min, double Max, double Step)
         var exponent = Math.Floor(Math.Log10(raw));
         var magnitude = Math.Pow(10, exponent);
         var fraction = raw / magnitude;
-        var nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10;
+        // Nearest nice step rather than the next larger one, so the tick count stays close to the target.
+        var nice = fraction < 1.5 ? 1 : fraction < 2.25 ? 2 : fraction < 3.5 ? 2.5 : fraction < 7.5 ? 5 : 10;
         return nice * magnitude;
     }
 
@@ -56,6 +57,6 @@ internal readonly record struct NiceScale(double Min, double Max, double Step)
         var decimals = Math.Clamp((int)Math.Ceiling(-Math.Log10(step) - 1e-9), 0, 8);
         // 2.5 × 10^k needs one more digit than 10^k.
         if (Math.Abs(step * Math.Pow(10, decimals) - Math.Round(step * Math.Pow(10, decimals))) > 1e-6) decimals++;
-        return value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return value.ToString(decimals == 0 ? "0" : "0." + new string('#', decimals), CultureInfo.InvariantCulture);
     }
 }
