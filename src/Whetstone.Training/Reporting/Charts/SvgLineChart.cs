@@ -14,7 +14,7 @@ internal static class SvgLineChart
 {
     private const double Width = 800, Height = 320;
     private const double Left = 64, Right = 16, Bottom = 46, LegendRow = 18;
-    private const double CharWidth = 7; // ≈ width of a 12 px system-ui glyph, to lay out the legend without measuring text
+    private const double CharWidth = 7.5; // ≈ width of a 13 px system-ui glyph, to lay out the legend without measuring text
 
     /// <summary>The chart's <c>&lt;figure&gt;</c>; <paramref name="maxPoints"/> caps drawn points per series; <paramref name="smoothing"/> is the EMA weight.</summary>
     public static string Render(LineChart chart, int maxPoints, double smoothing)

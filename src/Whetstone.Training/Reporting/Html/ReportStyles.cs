@@ -27,7 +27,7 @@ nav a { margin-right: 14px; color: inherit; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px 20px; }
 figure.chart { flex: 1 1 700px; max-width: 840px; margin: 0; padding: 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); }
 figure.chart figcaption { font-weight: 600; margin: 0 0 2px 4px; }
-figure.chart svg { display: block; max-width: 100%; height: auto; font: 12px system-ui, sans-serif; fill: currentColor; }
+figure.chart svg { display: block; max-width: 100%; height: auto; font: 13px system-ui, sans-serif; fill: currentColor; }
 .chart-note { font-size: 12px; margin: 2px 4px; }
 svg .grid { stroke: var(--line); stroke-width: 1; }
 svg .frame { fill: none; stroke: var(--muted); stroke-width: 1; }
