@@ -201,6 +201,27 @@ public sealed class RunReportTests : IDisposable
     }
 
     [Fact]
+    public void Non_finite_values_are_left_out_and_counted_and_counters_get_no_chart()
+    {
+        // The metrics log writes NaN/Infinity as strings; epoch, tokens and time_s only grow with the step.
+        _run.WriteLines("metrics.jsonl",
+        [
+            "{\"step\":1,\"epoch\":0.1,\"tokens\":100,\"time_s\":1.5,\"loss\":2.0,\"grad_norm\":1.0}",
+            "{\"step\":2,\"epoch\":0.2,\"tokens\":200,\"time_s\":3.0,\"loss\":\"NaN\",\"grad_norm\":\"Infinity\"}",
+            "{\"step\":3,\"epoch\":0.3,\"tokens\":300,\"time_s\":4.5,\"loss\":1.5,\"grad_norm\":\"-Infinity\"}",
+        ]);
+        var html = RunReport.Render(_run.Path, Fixed);
+        var loss = Figure(html, "chart-loss")!;
+        Assert.Equal([("train", 2, 2)], Series(loss));
+        Assert.Contains("1 NaN/infinite loss value left out, first at step 2", loss);
+        Assert.Equal([("train", 1, 1)], Series(Figure(html, "chart-metric-grad-norm")!));
+        Assert.Contains("2 NaN/infinite grad_norm values left out", html);
+        Assert.Null(Figure(html, "chart-metric-epoch"));
+        Assert.Null(Figure(html, "chart-metric-tokens"));
+        Assert.Null(Figure(html, "chart-metric-time-s"));
+    }
+
+    [Fact]
     public void Without_a_summary_the_latest_evaluation_per_stage_is_tabulated()
     {
         WriteEvals();

@@ -62,6 +62,9 @@ internal sealed record LineChart
     /// <summary>Whether to draw an EMA-smoothed line over the raw points (noisy training curves).</summary>
     public bool Smooth { get; init; }
 
+    /// <summary>A remark printed under the chart (e.g. how many non-finite values were left out), or null.</summary>
+    public string? Note { get; init; }
+
     /// <summary>Draw a dot at every point (few points, e.g. evaluations).</summary>
     public bool Markers { get; init; }
 }

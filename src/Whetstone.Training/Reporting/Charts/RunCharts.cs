@@ -12,6 +12,9 @@ internal static class RunCharts
     /// <summary>Keys that have a chart of their own (or feed one), so they get no generic chart.</summary>
     private static readonly HashSet<string> Dedicated = ["loss", "reward_mean", "reward_std", "kl", "response_length"];
 
+    /// <summary>Counters that only grow with the step (MetricsLog writes them); a chart of them says nothing.</summary>
+    private static readonly HashSet<string> Counters = ["epoch", "tokens", "time_s"];
+
     /// <summary>Generic metrics in this order first, then the rest alphabetically.</summary>
     private static readonly string[] Preferred = ["lr", "grad_norm", "tokens_per_s", "success", "entropy", "clip_fraction"];
 
@@ -31,7 +34,7 @@ internal static class RunCharts
     public static List<ChartSlot> OtherMetrics(RunData run)
     {
         if (run.Metrics is null) return [];
-        var keys = run.Metrics.SelectMany(r => r.Values.Keys).Distinct().Where(k => !Dedicated.Contains(k)).ToList();
+        var keys = run.Metrics.SelectMany(r => r.Values.Keys).Distinct().Where(k => !Dedicated.Contains(k) && !Counters.Contains(k)).ToList();
         var ordered = Preferred.Where(keys.Contains).Concat(keys.Except(Preferred).Order(StringComparer.Ordinal));
         return ordered.Select(k => Metric(run, "chart-metric-" + HtmlText.Slug(k), k, k, k)).ToList();
     }
@@ -101,12 +104,17 @@ internal static class RunCharts
     private static ChartSlot Metric(RunData run, string id, string title, string key, string yLabel, string? spreadKey = null)
     {
         if (run.Metrics is null) return new(id, title, null, "metrics.jsonl not available");
+        // Non-finite values (a diverged loss) cannot be drawn; they are counted and named under the chart instead.
+        var nonFinite = run.Metrics.Where(r => r.Values.TryGetValue(key, out var v) && !double.IsFinite(v)).ToList();
         var stages = run.Metrics
-            .Where(r => r.Values.ContainsKey(key))
+            .Where(r => r.Values.TryGetValue(key, out var v) && double.IsFinite(v))
             .GroupBy(r => r.Stage ?? "train")
             .Select(g => (Stage: g.Key, Records: g.OrderBy(r => r.Step).ToList()))
             .ToList();
-        if (stages.Count == 0) return new(id, title, null, $"no \"{key}\" field in metrics.jsonl");
+        if (stages.Count == 0)
+            return new(id, title, null, nonFinite.Count > 0 ? $"every \"{key}\" value in metrics.jsonl is NaN or infinite" : $"no \"{key}\" field in metrics.jsonl");
+        var note = nonFinite.Count == 0 ? null
+            : $"{nonFinite.Count} NaN/infinite {key} value{(nonFinite.Count == 1 ? "" : "s")} left out, first at step {HtmlText.Number(nonFinite[0].Step)}";
 
         var series = stages.Select(s =>
         {
@@ -119,6 +127,6 @@ internal static class RunCharts
             }
             return new ChartSeries { Name = s.Stage, X = s.Records.Select(r => r.Step).ToArray(), Y = y, Low = low, High = high };
         }).ToList();
-        return new(id, title, new LineChart { Id = id, Title = title, YLabel = yLabel, Series = series, Smooth = true }, null);
+        return new(id, title, new LineChart { Id = id, Title = title, YLabel = yLabel, Series = series, Smooth = true, Note = note }, null);
     }
 }

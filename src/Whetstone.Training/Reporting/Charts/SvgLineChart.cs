@@ -79,6 +79,7 @@ internal static class SvgLineChart
         var notes = prepared.Where(p => p.Drawn < p.Source.X.Count)
             .Select(p => string.Create(CultureInfo.InvariantCulture, $"{HtmlText.Encode(p.Source.Name)}: {p.Drawn:N0} of {p.Source.X.Count:N0} points drawn (LTTB)"))
             .ToList();
+        if (chart.Note is not null) notes.Insert(0, HtmlText.Encode(chart.Note));
         if (notes.Count > 0) sb.Append("<p class=\"chart-note\">").Append(string.Join("; ", notes)).Append("</p>\n");
         sb.Append("</figure>\n");
         return sb.ToString();

@@ -7,7 +7,8 @@ namespace Whetstone.Training.Reporting.Data;
 /// <summary>
 /// Reads the training metrics log: one JSON object per line with a numeric <c>step</c>, an optional string
 /// <c>stage</c> and any number of named numeric fields. Unknown keys are kept generically; strings other than
-/// <c>stage</c>, nulls, arrays and objects are skipped, because a logger may add timestamps or notes.
+/// <c>stage</c>, nulls, arrays and objects are skipped, because a logger may add timestamps or notes; the strings
+/// <c>"NaN"</c> and <c>"±Infinity"</c> (how <c>MetricsLog</c> writes non-finite values) are read as such.
 /// </summary>
 internal static class MetricsJsonl
 {
@@ -39,9 +40,21 @@ internal static class MetricsJsonl
         foreach (var (key, node) in record)
         {
             if (key is "step" or "stage" || node is null) continue;
-            if (TryNumber(node, out var v) && double.IsFinite(v)) values[key] = v;
+            if (TryNumber(node, out var v) || TryNonFinite(node, out v)) values[key] = v;
         }
         return new MetricsRecord(line, step, stage, values);
+    }
+
+    /// <summary>
+    /// The strings <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c>, which is how the metrics log writes values
+    /// JSON cannot hold. They are kept so the charts can say how many points diverged instead of hiding them.
+    /// </summary>
+    private static bool TryNonFinite(JsonNode node, out double value)
+    {
+        value = 0;
+        if (node is not JsonValue v || !v.TryGetValue<string>(out var s)) return false;
+        value = s switch { "NaN" => double.NaN, "Infinity" => double.PositiveInfinity, "-Infinity" => double.NegativeInfinity, _ => 0 };
+        return !double.IsFinite(value);
     }
 
     /// <summary>A JSON number, or a boolean as 0/1.</summary>

@@ -7,5 +7,5 @@ namespace Whetstone.Training.Reporting.Data;
 /// <param name="Line">1-based line number in the file, for messages.</param>
 /// <param name="Step">The optimizer step.</param>
 /// <param name="Stage">The training stage, or null.</param>
-/// <param name="Values">Numeric fields other than <c>step</c>; booleans read as 0/1.</param>
+/// <param name="Values">Numeric fields other than <c>step</c>; booleans read as 0/1, "NaN"/"Infinity" as non-finite.</param>
 internal sealed record MetricsRecord(int Line, double Step, string? Stage, IReadOnlyDictionary<string, double> Values);
