@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Whetstone.Agents.Environments;
 using Whetstone.Agents.Messages;
 using Whetstone.Agents.Trajectories;
 
@@ -43,7 +44,9 @@ public sealed class RandomPolicy : IPolicy
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
         var tools = options?.Tools ?? [];
-        var random = new Random(HashCode.Combine(_seed, options?.Sampling.Seed ?? 0, messages.Count));
+        // HashCode.Combine is randomised per process; TaskRandom's mixing gives the same stream in every run.
+        var mixed = TaskRandom.From(_seed, options?.Sampling.Seed ?? 0, messages.Count).NextUInt64();
+        var random = new Random((int)(mixed >> 33));
 
         if (tools.Count == 0 || random.NextDouble() < _textProbability)
             return Task.FromResult(new PolicyResponse { Action = AgentAction.Say(TextPool[random.Next(TextPool.Length)]), FinishReason = "stop" });

@@ -82,4 +82,15 @@ public class RandomPolicyTests
         }
         Assert.InRange(text, 60, 140);
     }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_call_in_every_process()
+    {
+        // A golden value: were the seed mixed with a per-process hash, this would change from run to run.
+        var response = await new RandomPolicy(seed: 7, textProbability: 0).RespondAsync(
+            [ChatMessage.User("go")], new PolicyOptions { Tools = [Move], Sampling = new SamplingOptions { Seed = 3 } });
+        var call = Assert.Single(response.Action.ToolCalls);
+        Assert.Equal("""{"direction":"down","steps":3,"note":"down"}""", call.ArgumentsJson);
+
+    }
 }
