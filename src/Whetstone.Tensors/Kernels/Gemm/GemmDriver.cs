@@ -165,8 +165,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                 int* aFlag = FlagsA + slice * MBlocks + block;
                 if (Claim(aFlag))
                 {
-                    for (int row = rowStart; row < rowEnd; row += mr)
-                        GemmPacking.PackA(TransA, A, Lda, row, Math.Min(mr, rowEnd - row), pc, kc, mr, aSlice + (nint)row * kc);
+                    GemmPacking.PackABlock(TransA, A, Lda, rowStart, rowEnd - rowStart, pc, kc, mr, aSlice + (nint)rowStart * kc);
                     Publish(aFlag);
                 }
 
