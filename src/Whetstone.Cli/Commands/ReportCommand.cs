@@ -15,7 +15,7 @@ public static class ReportCommand
     /// <summary>Builds the <c>report</c> verb.</summary>
     public static Command Create()
     {
-        var runDir = new Argument<string>("RUN_DIR") { Description = "Run directory written by a trainer (see docs/readme-report.md)" };
+        var runDir = new Argument<string>("RUN_DIR") { Description = "Run directory written by a trainer (see docs/report.md)" };
         var output = new Option<string?>("--out") { Description = "Where to write the HTML (default RUN_DIR/report.html)" };
         var samples = new Option<int>("--samples") { Description = "Solved and unsolved sample trajectories to show, each", DefaultValueFactory = _ => 3 };
         var smoothing = new Option<double>("--smoothing") { Description = "EMA weight of the smoothed training curves, in [0, 1); 0 = raw only", DefaultValueFactory = _ => 0.9 };

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Whetstone.Training.Checkpointing;
 
-/// <summary>File and folder names of a run's checkpoints (see docs/readme-checkpoints.md).</summary>
+/// <summary>File and folder names of a run's checkpoints (see docs/checkpoints.md).</summary>
 internal static class CheckpointLayout
 {
     public const string CheckpointsFolder = "checkpoints";

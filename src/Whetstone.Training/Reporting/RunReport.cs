@@ -6,7 +6,7 @@ namespace Whetstone.Training.Reporting;
 
 /// <summary>
 /// <c>whet report</c>: turns a run directory (metrics.jsonl, eval.jsonl or evals/*.json, summary.json, sample
-/// trajectories, config snapshot; the contract is in docs/readme-report.md) into one self-contained HTML page with
+/// trajectories, config snapshot; the contract is in docs/report.md) into one self-contained HTML page with
 /// SVG charts drawn here in C#, evaluation tables and chat transcripts. Missing pieces read "not available";
 /// malformed ones throw with file and line.
 /// </summary>

@@ -3,7 +3,7 @@ using Whetstone.Tensors.Optim;
 
 namespace Whetstone.Tensors.Tests.Optim;
 
-/// <summary>The training loop shown in docs/readme-autograd.md, kept compiling and learning.</summary>
+/// <summary>The training loop shown in docs/autograd.md, kept compiling and learning.</summary>
 public class ReadmeExampleTests
 {
     [Fact]

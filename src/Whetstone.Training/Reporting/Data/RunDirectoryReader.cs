@@ -6,7 +6,7 @@ using Whetstone.Agents.Formats;
 namespace Whetstone.Training.Reporting.Data;
 
 /// <summary>
-/// Reads a run directory (the contract in docs/readme-report.md). Absent files become nulls; a malformed file
+/// Reads a run directory (the contract in docs/report.md). Absent files become nulls; a malformed file
 /// throws a <see cref="FormatException"/> whose message starts with <c>file:line:</c> (or <c>file:</c>).
 /// </summary>
 internal static class RunDirectoryReader
