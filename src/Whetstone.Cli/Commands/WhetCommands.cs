@@ -15,5 +15,6 @@ public static class WhetCommands
         yield return ConvertCommand.Create();
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return ExportCommand.Create();
     }
 }
