@@ -9,6 +9,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure kernels, training and generation. Example: whet bench gemm --json");
+        bench.Subcommands.Add(Bench.BenchGemmCommand.Create());
         return bench;
     }
 }
