@@ -1,0 +1,95 @@
+using Whetstone.Agents.Environments;
+using Whetstone.Agents.Environments.Maze;
+using Whetstone.Agents.Messages;
+using Whetstone.Agents.Trajectories;
+using Xunit.Abstractions;
+
+namespace Whetstone.Agents.Tests.Environments;
+
+public class MazeEnvironmentTests(ITestOutputHelper output)
+{
+    private static readonly MazeEnvironmentFactory Factory = new();
+
+    [Fact]
+    public async Task SameTaskGivesIdenticalObservations()
+    {
+        var task = Factory.Tasks(DataSplit.Test, 1, offset: 2)[0];
+        Assert.Equal(await EpisodeLoop.ResetTextAsync(Factory, task), await EpisodeLoop.ResetTextAsync(Factory, task));
+        var runs = await EpisodeLoop.RunExpertAsync(Factory, [task, task]);
+        Assert.Equal(Transcript.Render(runs[0].Messages), Transcript.Render(runs[1].Messages));
+    }
+
+    [Fact]
+    public async Task TrainAndTestMazesNeverOverlap()
+    {
+        var environment = new MazeEnvironment(new MazeOptions { Size = 3 });
+        var train = new HashSet<string>();
+        foreach (var task in Factory.Tasks(DataSplit.Train, 1000))
+        {
+            await environment.ResetAsync(task);
+            train.Add(environment.Layout.Content);
+        }
+        foreach (var task in Factory.Tasks(DataSplit.Test, 300))
+        {
+            await environment.ResetAsync(task);
+            Assert.DoesNotContain(environment.Layout.Content, train);
+        }
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task ExpertReachesTheGoalAndRandomMovesRarelyDo(int size)
+    {
+        var factory = new MazeEnvironmentFactory(new MazeOptions { Size = size });
+        var tasks = factory.Tasks(DataSplit.Test, 200);
+        var expert = await EpisodeLoop.RunExpertAsync(factory, tasks);
+        var random = await EpisodeLoop.RunAsync(factory, t => new RandomActionPolicy(t.Seed), tasks);
+        var expertRate = expert.Average(r => r.Success == true ? 1.0 : 0.0);
+        var randomRate = random.Average(r => r.Success == true ? 1.0 : 0.0);
+        output.WriteLine($"size {size}: expert {expertRate:P1} (efficiency {expert.Average(r => r.Metrics["path_efficiency"]):F2}), random {randomRate:P1}");
+
+        Assert.True(expertRate >= 0.99, $"expert reached {expertRate:P1}");
+        Assert.True(randomRate < expertRate - 0.3, $"random reached {randomRate:P1}");
+        Assert.All(expert, r => Assert.Equal(0, r.Metrics["invalid_tool_calls"]));
+    }
+
+    [Fact]
+    public async Task WallsBlockAndTheViewShowsTheNeighbourhood()
+    {
+        var environment = (MazeEnvironment)Factory.Create();
+        var reset = await environment.ResetAsync(Factory.Tasks(DataSplit.Train, 1)[0]);
+        var start = environment.Position;
+        var view = reset.Observations[1].Content.Split('\n')[^3..];
+        Assert.Equal('A', view[1][1]);
+        Assert.Equal(environment.Layout.IsOpen(start.Step(MazeDirection.Up)) ? '.' : '#', view[0][1] == 'G' ? '.' : view[0][1]);
+
+        var wall = Enum.GetValues<MazeDirection>().First(d => !environment.Layout.IsOpen(start.Step(d)));
+        var name = wall.ToString().ToLowerInvariant();
+        var step = await environment.StepAsync(AgentAction.Call(new ToolCall("c", "move", $"{{\"direction\":\"{name}\"}}")));
+        Assert.StartsWith($"Blocked: there is a wall {name}.", Assert.Single(step.Observations).Content);
+        Assert.Equal(start, environment.Position);
+    }
+
+    [Fact]
+    public async Task BadMovesAreObservationsAndIdleTurnsSpendTheBudget()
+    {
+        var environment = new MazeEnvironment(new MazeOptions { Size = 2 });
+        await environment.ResetAsync(Factory.Tasks(DataSplit.Train, 1)[0]);
+        var bad = await environment.StepAsync(AgentAction.Call(new ToolCall("c", "move", "{\"direction\":\"north\"}")));
+        Assert.Equal("error: invalid arguments for move: argument \"direction\" must be one of [\"up\",\"down\",\"left\",\"right\"], got \"north\"",
+            Assert.Single(bad.Observations).Content);
+
+        EnvironmentStep step;
+        var turns = 1;
+        do
+        {
+            step = await environment.StepAsync(AgentAction.Say("where am I?"));
+            turns++;
+        } while (!step.Done);
+        Assert.Equal(environment.Budget, turns);
+        Assert.False(step.Success);
+        Assert.Equal(0, step.Reward);
+    }
+}
