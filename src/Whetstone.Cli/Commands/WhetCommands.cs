@@ -11,5 +11,6 @@ public static class WhetCommands
         yield return BenchCommand.Create();
         yield return EnvsCommand.Create();
         yield return ConvertCommand.Create();
+        yield return TokenizeCommand.Create();
     }
 }
