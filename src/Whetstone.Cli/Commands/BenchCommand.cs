@@ -9,11 +9,8 @@ public static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Measure kernels, training and generation. Example: whet bench gemm --json");
-<<<<<<< HEAD
         bench.Subcommands.Add(Bench.BenchGemmCommand.Create());
-=======
         bench.Subcommands.Add(Bench.BenchTokenizerCommand.Create());
->>>>>>> tokenizer
         return bench;
     }
 }
