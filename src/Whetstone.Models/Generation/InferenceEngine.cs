@@ -286,7 +286,10 @@ public sealed unsafe class InferenceEngine : IDisposable
     private static void Project(LinearLayer layer, float* x, int rows, float* y)
     {
         int n = layer.OutFeatures, k = layer.InFeatures;
-        Gemm.Multiply(Transpose.None, Transpose.Transposed, rows, n, k, 1f, x, k, layer.Weight.DataPointer, k, 0f, y, n);
+        if (rows <= SkinnyGemm.MaxRows)
+            SkinnyGemm.Multiply(x, rows, k, layer.Weight.DataPointer, n, y);
+        else
+            Gemm.Multiply(Transpose.None, Transpose.Transposed, rows, n, k, 1f, x, k, layer.Weight.DataPointer, k, 0f, y, n);
         if (layer.Bias is not null)
             RowBroadcastAddKernel.Forward(Rows(y, rows, n), layer.Bias.AsSpan(), Rows(y, rows, n), rows, n);
         layer.Extension?.AddTo(Rows(x, rows, k), Rows(y, rows, n), rows);

@@ -46,7 +46,17 @@ public sealed class TokenSampler
         if (logits.Length != VocabSize)
             throw new ArgumentException($"Sample: {logits.Length} logits, the sampler was built for {VocabSize}.", nameof(logits));
         int id = options.Temperature == 0f || options.TopK == 1 ? ArgMax(logits) : Draw(logits, options, rng);
-        return new SampledToken(id, LogProb(logits, id));
+        return new SampledToken(id, logits[id] - LogSumExp(logits));
+    }
+
+    /// <summary>log Σ exp(logits), vectorised through the probability scratch.</summary>
+    private float LogSumExp(ReadOnlySpan<float> logits)
+    {
+        var scratch = _probs.AsSpan(0, logits.Length);
+        float max = TensorPrimitives.Max(logits);
+        TensorPrimitives.Subtract(logits, max, scratch);
+        TensorPrimitives.Exp(scratch, scratch);
+        return max + MathF.Log(TensorPrimitives.Sum(scratch));
     }
 
     /// <summary>log softmax(logits)[id], computed stably.</summary>
@@ -90,8 +100,9 @@ public sealed class TokenSampler
         int v = logits.Length;
         var probs = _probs.AsSpan(0, v);
         float max = TensorPrimitives.Max(logits);
-        float invT = 1f / o.Temperature;
-        for (int i = 0; i < v; i++) probs[i] = MathF.Exp((logits[i] - max) * invT);
+        TensorPrimitives.Subtract(logits, max, probs);
+        TensorPrimitives.Multiply(probs, 1f / o.Temperature, probs);
+        TensorPrimitives.Exp(probs, probs);
         int topK = o.TopK > 0 && o.TopK < v ? o.TopK : 0;
         bool topP = o.TopP < 1f;
         if (topK == 0 && !topP)

@@ -77,8 +77,8 @@ public class GeneratorTests
             Assert.Equal(i, together[i].Id);
             Assert.Equal(alone.Tokens, together[i].Tokens);
             Assert.Equal(8 + i, together[i].Tokens.Count);
-            for (int t = 0; t < alone.LogProbs.Count; t++)
-                Assert.Equal(alone.LogProbs[t], together[i].LogProbs[t], 4);
+            // Decode rows go through SkinnyGemm, whose per-output order does not depend on the batch: bit-identical.
+            Assert.Equal(alone.LogProbs, together[i].LogProbs);
         }
         Assert.True(together.Select(r => string.Join(",", r.Tokens)).Distinct().Count() > 1, "different seeds should give different samples");
     }
