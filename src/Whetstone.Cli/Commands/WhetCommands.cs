@@ -12,5 +12,6 @@ public static class WhetCommands
         yield return EnvsCommand.Create();
         yield return ConvertCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return GenerateCommand.Create();
     }
 }
