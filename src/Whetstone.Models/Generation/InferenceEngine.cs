@@ -195,9 +195,7 @@ public sealed unsafe class InferenceEngine : IDisposable
         {
             // Attention: h = n₁(x); q, k, v projections; per-head norms; RoPE; cache append; attend; x += o_proj.
             RmsNormKernel.Forward(Rows(x, rows, hid), block.InputNorm.AsSpan(), Rows(h, rows, hid), rstd[..rows], rows, hid, c.RmsNormEps);
-            Project(block.QProj, h, rows, q);
-            Project(block.KProj, h, rows, k);
-            Project(block.VProj, h, rows, v);
+            Project3(block.QProj, q, block.KProj, k, block.VProj, v, h, rows);
             if (block.QNorm is not null)
                 RmsNormKernel.Forward(Rows(q, rows, qw), block.QNorm.AsSpan(), Rows(q, rows, qw), rstd[..(rows * nh)], rows * nh, d, c.RmsNormEps);
             if (block.KNorm is not null)
@@ -218,8 +216,7 @@ public sealed unsafe class InferenceEngine : IDisposable
 
             // MLP: x += down(silu(gate(n₂(x))) ⊙ up(n₂(x))).
             RmsNormKernel.Forward(Rows(x, rows, hid), block.PostAttentionNorm.AsSpan(), Rows(h, rows, hid), rstd[..rows], rows, hid, c.RmsNormEps);
-            Project(block.GateProj, h, rows, gate);
-            Project(block.UpProj, h, rows, up);
+            Project3(block.GateProj, gate, block.UpProj, up, null, null, h, rows);
             SwiGluKernel.Forward(Rows(gate, rows, inter), Rows(up, rows, inter), Rows(gate, rows, inter));
             Project(block.DownProj, gate, rows, h);
             TensorPrimitives.Add(Rows(x, rows, hid), Rows(h, rows, hid), Rows(x, rows, hid));
@@ -282,6 +279,34 @@ public sealed unsafe class InferenceEngine : IDisposable
         }
     }
 
+    /// <summary>Two or three projections of the same input (q/k/v, gate/up); decode-sized batches share one pool loop.</summary>
+    private static void Project3(LinearLayer a, float* ya, LinearLayer b, float* yb, LinearLayer? c, float* yc, float* x, int rows)
+    {
+        if (rows > SkinnyGemm.MaxRows)
+        {
+            Project(a, x, rows, ya);
+            Project(b, x, rows, yb);
+            if (c is not null) Project(c, x, rows, yc);
+            return;
+        }
+        SkinnyGemm.Multiply(x, rows, a.InFeatures,
+            new SkinnyGemm.Target(a.Weight.DataPointer, a.OutFeatures, ya),
+            new SkinnyGemm.Target(b.Weight.DataPointer, b.OutFeatures, yb),
+            c is null ? default : new SkinnyGemm.Target(c.Weight.DataPointer, c.OutFeatures, yc));
+        Finish(a, x, rows, ya);
+        Finish(b, x, rows, yb);
+        if (c is not null) Finish(c, x, rows, yc);
+    }
+
+    /// <summary>Adds the layer's bias and extension (LoRA) to its GEMM output.</summary>
+    private static void Finish(LinearLayer layer, float* x, int rows, float* y)
+    {
+        int n = layer.OutFeatures, k = layer.InFeatures;
+        if (layer.Bias is not null)
+            RowBroadcastAddKernel.Forward(Rows(y, rows, n), layer.Bias.AsSpan(), Rows(y, rows, n), rows, n);
+        layer.Extension?.AddTo(Rows(x, rows, k), Rows(y, rows, n), rows);
+    }
+
     /// <summary>y (rows, out) = x (rows, in)·Wᵀ + b, plus the layer's extension (LoRA) if any.</summary>
     private static void Project(LinearLayer layer, float* x, int rows, float* y)
     {
@@ -290,9 +315,7 @@ public sealed unsafe class InferenceEngine : IDisposable
             SkinnyGemm.Multiply(x, rows, k, layer.Weight.DataPointer, n, y);
         else
             Gemm.Multiply(Transpose.None, Transpose.Transposed, rows, n, k, 1f, x, k, layer.Weight.DataPointer, k, 0f, y, n);
-        if (layer.Bias is not null)
-            RowBroadcastAddKernel.Forward(Rows(y, rows, n), layer.Bias.AsSpan(), Rows(y, rows, n), rows, n);
-        layer.Extension?.AddTo(Rows(x, rows, k), Rows(y, rows, n), rows);
+        Finish(layer, x, rows, y);
     }
 
     private static Span<float> Rows(float* p, int rows, int width) => new(p, checked(rows * width));
