@@ -15,6 +15,7 @@ public static class WhetCommands
         yield return ConvertCommand.Create();
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
+        yield return GenerateCommand.Create();
         yield return ExportCommand.Create();
     }
 }
