@@ -32,12 +32,10 @@ public static class GgufExporter
     /// </summary>
     public static bool NeedsRopePermutation(ModelFamily family) => family == ModelFamily.Llama;
 
-    /// <summary>The files a model directory must hold, in the order they are checked.</summary>
+    /// <summary>The required files that <paramref name="modelDirectory"/> lacks: config.json, the weights, tokenizer.json.</summary>
     public static IReadOnlyList<string> MissingFiles(string modelDirectory)
     {
         var missing = new List<string>();
-        if (!Directory.Exists(modelDirectory))
-            return [modelDirectory + " (the directory itself)"];
         if (!File.Exists(Path.Combine(modelDirectory, ModelConfigJson.FileName)))
             missing.Add(ModelConfigJson.FileName);
         if (!File.Exists(Path.Combine(modelDirectory, Checkpoint.SingleFileName))
@@ -49,6 +47,7 @@ public static class GgufExporter
     }
 
     /// <summary>Writes the GGUF file for <paramref name="modelDirectory"/> to <paramref name="outputPath"/> (atomically).</summary>
+    /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
     /// <exception cref="FileNotFoundException">A required file is missing; the message names every missing one.</exception>
     /// <exception cref="InvalidDataException">A file is inconsistent (a tensor missing or misshapen, a token id too large…).</exception>
     public static GgufExportResult Export(string modelDirectory, string outputPath, GgufExportOptions? options = null)
@@ -56,6 +55,8 @@ public static class GgufExporter
         options ??= new GgufExportOptions();
         if (options.DType is not (GgufTensorType.F32 or GgufTensorType.F16))
             throw new ArgumentException($"GGUF export writes F32 or F16, not {options.DType}.", nameof(options));
+        if (!Directory.Exists(modelDirectory))
+            throw new DirectoryNotFoundException($"Model directory not found: {modelDirectory}.");
         var missing = MissingFiles(modelDirectory);
         if (missing.Count > 0)
             throw new FileNotFoundException(

@@ -171,21 +171,31 @@ public sealed class GgufFile : IDisposable
     public float[] ReadFloat32(string name)
     {
         var t = Tensor(name);
-        var raw = ReadRaw(name);
+        if (t.Type is not (GgufTensorType.F32 or GgufTensorType.F16 or GgufTensorType.BF16))
+            throw new InvalidDataException($"Tensor '{name}' in {Path} has ggml type {(uint)t.Type}; Whetstone reads F32, F16 and BF16.");
         var result = new float[t.ElementCount];
-        switch (t.Type)
+        // In chunks: no second full-size buffer, and tensors past 2 GB of bytes still read.
+        const int chunk = 1 << 20;
+        var narrow = t.Type == GgufTensorType.F32 ? [] : new ushort[chunk];
+        lock (_stream)
         {
-            case GgufTensorType.F32:
-                MemoryMarshal.Cast<byte, float>(raw).CopyTo(result);
-                break;
-            case GgufTensorType.F16:
-                FloatConversions.F16ToF32(MemoryMarshal.Cast<byte, ushort>(raw), result);
-                break;
-            case GgufTensorType.BF16:
-                FloatConversions.BF16ToF32(MemoryMarshal.Cast<byte, ushort>(raw), result);
-                break;
-            default:
-                throw new InvalidDataException($"Tensor '{name}' in {Path} has ggml type {(uint)t.Type}; Whetstone reads F32, F16 and BF16.");
+            _stream.Seek(DataOffset + (long)t.Offset, SeekOrigin.Begin);
+            for (long start = 0; start < result.Length; start += chunk)
+            {
+                int count = (int)Math.Min(chunk, result.Length - start);
+                var destination = result.AsSpan((int)start, count);
+                if (t.Type == GgufTensorType.F32)
+                {
+                    _stream.ReadExactly(MemoryMarshal.AsBytes(destination));
+                    continue;
+                }
+                var raw = narrow.AsSpan(0, count);
+                _stream.ReadExactly(MemoryMarshal.AsBytes(raw));
+                if (t.Type == GgufTensorType.F16)
+                    FloatConversions.F16ToF32(raw, destination);
+                else
+                    FloatConversions.BF16ToF32(raw, destination);
+            }
         }
         return result;
     }

@@ -172,6 +172,29 @@ public sealed class GgufExportTests : IDisposable
     }
 
     [Fact]
+    public void A_tied_checkpoint_that_still_holds_lm_head_gets_no_output_tensor_and_a_warning()
+    {
+        var config = TinyHfModel.Config(ModelFamily.Llama, tied: true);
+        var dir = Path.Combine(_dir, "tied-with-head");
+        TinyHfModel.Write(dir, config);
+        var weights = TinyHfModel.Weights(config with { TieWordEmbeddings = false });
+        CheckpointWriter.Write(dir, weights); // HF sometimes saves lm_head.weight even when it is tied
+        var path = Path.Combine(_dir, "tied.gguf");
+        var result = GgufExporter.Export(dir, path);
+        using var f = GgufFile.Open(path);
+        Assert.False(f.Contains("output.weight"));
+        Assert.Contains(result.Warnings, w => w.Contains("lm_head.weight left out"));
+    }
+
+    [Fact]
+    public void A_missing_directory_is_named()
+    {
+        var missing = Path.Combine(_dir, "nope");
+        var e = Assert.Throws<DirectoryNotFoundException>(() => GgufExporter.Export(missing, Path.Combine(_dir, "x.gguf")));
+        Assert.Contains(missing, e.Message);
+    }
+
+    [Fact]
     public void A_tokenizer_larger_than_the_embedding_is_refused()
     {
         var (_, _, dir) = Make(TinyHfModel.Config(ModelFamily.Qwen3, vocabSize: 100));
