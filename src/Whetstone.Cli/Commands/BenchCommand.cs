@@ -10,9 +10,11 @@ public static class BenchCommand
     {
         var bench = new Command("bench", "Measure kernels, training and generation. Example: whet bench gemm --json");
         bench.Subcommands.Add(Bench.BenchRolloutCommand.Create());
+        bench.Subcommands.Add(Bench.BenchGemmCommand.Create());
         bench.Subcommands.Add(Bench.BenchTokenizerCommand.Create());
         bench.Subcommands.Add(Bench.BenchGemmCommand.Create());
         bench.Subcommands.Add(Bench.BenchOpsCommand.Create());
+        bench.Subcommands.Add(Bench.BenchGenerateCommand.Create());
         return bench;
     }
 }
