@@ -74,19 +74,28 @@ internal static unsafe class SkinnyGemm
             int n = t.N, k = K;
             int j0 = index * WRowsPerIndex, j1 = Math.Min(n, j0 + WRowsPerIndex);
             float* W = t.W, Y = t.Y;
-            int j = j0;
-            for (; j + 4 <= j1; j += 4)
+            // Rows of x outermost: a 4-row block of x (4·k floats) stays in L1 while the chunk's W rows stream
+            // past, from memory the first time and from L2 after (32 rows · k fit in L2 for k up to several thousand).
+            int r = 0;
+            for (; r + 4 <= M; r += 4)
             {
-                float* w = W + (long)j * k;
-                int r = 0;
-                for (; r + 4 <= M; r += 4)
-                    Block4x4(w, X + (long)r * k, k, Y + (long)r * n + j, n);
-                for (; r < M; r++)
-                    Block4x1(w, X + (long)r * k, k, Y + (long)r * n + j);
+                float* x = X + (long)r * k;
+                int j = j0;
+                for (; j + 4 <= j1; j += 4)
+                    Block4x4(W + (long)j * k, x, k, Y + (long)r * n + j, n);
+                for (; j < j1; j++)
+                    for (int i = 0; i < 4; i++)
+                        Y[(long)(r + i) * n + j] = Dot(W + (long)j * k, x + (long)i * k, k);
             }
-            for (; j < j1; j++)
-                for (int r = 0; r < M; r++)
-                    Y[(long)r * n + j] = Dot(W + (long)j * k, X + (long)r * k, k);
+            for (; r < M; r++)
+            {
+                float* x = X + (long)r * k;
+                int j = j0;
+                for (; j + 4 <= j1; j += 4)
+                    Block4x1(W + (long)j * k, x, k, Y + (long)r * n + j);
+                for (; j < j1; j++)
+                    Y[(long)r * n + j] = Dot(W + (long)j * k, x, k);
+            }
         }
     }
 
