@@ -53,10 +53,9 @@ public class GeneratorTests
         using var gen = new Generator(model);
         var r = gen.Generate([new GenerationRequest(prompt, new SamplingOptions { Temperature = 0.8f, TopP = 0.9f, Seed = 3, MaxNewTokens = 12, StopTokenIds = [] })])[0];
         var all = prompt.Concat(r.Tokens).ToArray();
-        var targets = all.Skip(1).Append(0).ToArray();
         using var tape = new Tape();
         using var _ = tape.NoGrad();
-        var lp = tape.TokenLogProbs(model.Forward(tape, all, 1, all.Length), targets);
+        var lp = CausalLmLoss.NextTokenLogProbs(tape, model.Forward(tape, all, 1, all.Length), all);
         for (int i = 0; i < r.Tokens.Count; i++)
             Assert.Equal(lp[0, prompt.Length - 1 + i], r.LogProbs[i], 4);
     }
