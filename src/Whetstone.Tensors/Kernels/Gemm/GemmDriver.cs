@@ -4,16 +4,19 @@ using Whetstone.Tensors.Threading;
 namespace Whetstone.Tensors.Kernels;
 
 /// <summary>
-/// The GotoBLAS/BLIS loop nest around a micro-kernel:
+/// The GotoBLAS/BLIS loop nest around a micro-kernel, run as ONE parallel loop per operand panel:
 /// <code>
-/// for jc in N by NC:                       B panel (KC, NC) packed once, kept in L3
-///   for pc in K by KC:                     beta applies on the first pc only
-///     for icBig in M by MBig:              packed A slab (MBig, KC)
-///       parallel: pack A slivers (and, once per panel, B slivers)
-///       parallel over (MC block, run of NR slivers):
-///         for jr: for ir:  micro-kernel    A block (MC, KC) in L2, B sliver (KC, NR) in L1
+/// for jc in N by NcStep:                   B panel (K, NcStep) packed, as KC-deep slices
+///   for ic in M by MStep:                  A slab (MStep, K) packed, as KC-deep slices
+///     parallel over (MC block, run of NR slivers):
+///       for pc in K by KC:                 beta applies on the first pc only
+///         pack A block (MC, KC) and B slivers (KC, NR) if no thread has yet (flags)
+///         for jr: for ir:  micro-kernel    A block in L2, B sliver (KC, NR) in L1
 /// </code>
-/// Threads split only output tiles; every C element sums its K panels in the same order on one thread,
+/// Packing happens inside the parallel loop: the first task to need a packed block or sliver packs it and
+/// marks it done; others wait for the mark. So there is one fork-join per panel instead of two per KC slice,
+/// which matters when the machine is busy and any barrier can stall on a descheduled thread.
+/// Threads split only output tiles; every C element sums its KC slices in the same order on one thread,
 /// so results do not depend on the thread count.
 /// </summary>
 internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMicroKernel
@@ -21,7 +24,8 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     /// <summary>Below this many flops (2·m·n·k) a GEMM runs on the calling thread only.</summary>
     public const long ParallelFlopThreshold = 1L << 21;
 
-    private static int MBig => TKernel.MC * 16;
+    // Each packed operand (A slab, B panel) holds at most this many floats (16 MiB).
+    private const long PanelBudget = 1L << 22;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C with validated arguments.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -45,49 +49,46 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         int threads = ComputeThreads.Count;
         parallel &= threads > 1 && 2L * m * n * k >= ParallelFlopThreshold && !ComputePool.IsInsideLoop;
         int mr = TKernel.MR, nr = TKernel.NR;
-        int kcMax = Math.Min(TKernel.KC, k);
-        int mBig = Math.Min(MBig, RoundUp(m, mr));
-        int ncMax = Math.Min(TKernel.NC, RoundUp(n, nr));
+        int slices = DivUp(k, TKernel.KC);
+        // Columns per B panel and rows per A slab, so that each packed operand stays within budget.
+        int ncStep = (int)Math.Clamp(PanelBudget / k / nr * nr, nr, TKernel.NC);
+        int mStep = (int)Math.Clamp(PanelBudget / k / TKernel.MC * TKernel.MC, TKernel.MC, int.MaxValue / 2);
+        int ncRounded = Math.Min(ncStep, RoundUp(n, nr));
+        int mRounded = Math.Min(mStep, RoundUp(m, mr));
+        int maxBlocks = DivUp(Math.Min(mStep, m), TKernel.MC);
+
         var workspace = GemmWorkspace.Current;
-        float* packedA = workspace.PackedA((long)mBig * kcMax);
-        float* packedB = workspace.PackedB((long)ncMax * kcMax);
+        float* packedA = workspace.PackedA((long)mRounded * k);
+        float* packedB = workspace.PackedB((long)ncRounded * k);
+        int* flagsA = workspace.FlagsA(slices * maxBlocks);
+        int* flagsB = workspace.FlagsB(slices * (ncRounded / nr));
 
-        for (int jc = 0; jc < n; jc += TKernel.NC)
+        for (int jc = 0; jc < n; jc += ncStep)
         {
-            int nc = Math.Min(TKernel.NC, n - jc);
+            int nc = Math.Min(ncStep, n - jc);
             int bSlivers = DivUp(nc, nr);
-            for (int pc = 0; pc < k; pc += TKernel.KC)
+            new Span<int>(flagsB, slices * bSlivers).Clear();
+            for (int ic = 0; ic < m; ic += mStep)
             {
-                int kc = Math.Min(TKernel.KC, k - pc);
-                float betaHere = pc == 0 ? beta : 1f;
-                for (int icBig = 0; icBig < m; icBig += MBig)
+                int mb = Math.Min(mStep, m - ic);
+                // Equal-sized MC blocks (rounded to MR) balance threads better than MC, MC, remainder.
+                int mBlocks = DivUp(mb, TKernel.MC);
+                int mc = RoundUp(DivUp(mb, mBlocks), mr);
+                new Span<int>(flagsA, slices * mBlocks).Clear();
+                int chunkSlivers = parallel
+                    ? Math.Clamp((int)((long)bSlivers * mBlocks / (8L * threads)), 1, bSlivers)
+                    : bSlivers;
+                int nChunks = DivUp(bSlivers, chunkSlivers);
+                var body = new PanelBody
                 {
-                    int mb = Math.Min(MBig, m - icBig);
-                    int aSlivers = DivUp(mb, mr);
-                    var pack = new PackBody
-                    {
-                        TransA = transA, A = a, Lda = lda, TransB = transB, B = b, Ldb = ldb,
-                        Row0 = icBig, Rows = mb, P0 = pc, Kc = kc, Col0 = jc, Cols = nc,
-                        ASlivers = aSlivers, BSlivers = icBig == 0 ? bSlivers : 0,
-                        PackedA = packedA, PackedB = packedB,
-                    };
-                    Loop(aSlivers + pack.BSlivers, pack, parallel);
-
-                    // Equal-sized MC blocks (rounded to MR) balance threads better than MC, MC, remainder.
-                    int mBlocks = DivUp(mb, TKernel.MC);
-                    int mc = RoundUp(DivUp(mb, mBlocks), mr);
-                    int chunkSlivers = parallel
-                        ? Math.Clamp((int)((long)bSlivers * mBlocks / (8L * threads)), 1, bSlivers)
-                        : bSlivers;
-                    int nChunks = DivUp(bSlivers, chunkSlivers);
-                    var compute = new ComputeBody
-                    {
-                        PackedA = packedA, PackedB = packedB, C = c + (nint)icBig * ldc + jc, Ldc = ldc,
-                        Alpha = alpha, Beta = betaHere, Rows = mb, Cols = nc, Kc = kc,
-                        MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers,
-                    };
-                    Loop(mBlocks * nChunks, compute, parallel);
-                }
+                    TransA = transA, A = a + (nint)(transA == Transpose.None ? (long)ic * lda : ic), Lda = lda,
+                    TransB = transB, B = b + (nint)(transB == Transpose.None ? jc : (long)jc * ldb), Ldb = ldb,
+                    C = c + (nint)ic * ldc + jc, Ldc = ldc, Alpha = alpha, Beta = beta,
+                    Rows = mb, Cols = nc, K = k, RowsRounded = RoundUp(mb, mr), ColsRounded = bSlivers * nr,
+                    MBlocks = mBlocks, Mc = mc, ChunkSlivers = chunkSlivers, BSlivers = bSlivers, NChunks = nChunks,
+                    PackedA = packedA, PackedB = packedB, FlagsA = flagsA, FlagsB = flagsB,
+                };
+                Loop(mBlocks * nChunks, body, parallel);
             }
         }
     }
@@ -107,66 +108,87 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
 
     private static int RoundUp(int x, int y) => DivUp(x, y) * y;
 
-    // Index i < ASlivers packs A sliver i of the slab; the rest pack B slivers of the panel.
-    private struct PackBody : IComputeLoopBody
+    // Flag states: 0 not packed, 1 being packed, 2 packed. Returns true when the caller must pack (and then Publish).
+    private static bool Claim(int* flag)
     {
-        public Transpose TransA, TransB;
-        public float* A, B, PackedA, PackedB;
-        public int Lda, Ldb, Row0, Rows, P0, Kc, Col0, Cols, ASlivers, BSlivers;
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public readonly void Invoke(int index)
-        {
-            int mr = TKernel.MR, nr = TKernel.NR;
-            if (index < ASlivers)
-            {
-                int r = index * mr;
-                GemmPacking.PackA(TransA, A, Lda, Row0 + r, Math.Min(mr, Rows - r), P0, Kc, mr, PackedA + (nint)r * Kc);
-            }
-            else
-            {
-                int s = index - ASlivers;
-                int col = s * nr;
-                GemmPacking.PackB(TransB, B, Ldb, P0, Kc, Col0 + col, Math.Min(nr, Cols - col), nr, PackedB + (nint)col * Kc);
-            }
-        }
+        if (Volatile.Read(ref *flag) == 2)
+            return false;
+        if (Interlocked.CompareExchange(ref *flag, 1, 0) == 0)
+            return true;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref *flag) != 2)
+            spin.SpinOnce(sleep1Threshold: -1);
+        return false;
     }
 
-    // Index = chunk·MBlocks + block: one MC block of rows times a run of ChunkSlivers B slivers.
-    private struct ComputeBody : IComputeLoopBody
+    private static void Publish(int* flag) => Volatile.Write(ref *flag, 2);
+
+    // One task: one MC block of rows times a run of ChunkSlivers B slivers, over all of K.
+    // Packed A slice pc: (RowsRounded, kc) as MR slivers at PackedA + pc·KC·RowsRounded.
+    // Packed B slice pc: (kc, ColsRounded) as NR slivers at PackedB + pc·KC·ColsRounded.
+    private struct PanelBody : IComputeLoopBody
     {
-        public float* PackedA, PackedB, C;
-        public int Ldc, Rows, Cols, Kc, MBlocks, Mc, ChunkSlivers, BSlivers;
+        public Transpose TransA, TransB;
+        public float* A, B, C, PackedA, PackedB;
+        public int* FlagsA, FlagsB;
+        public int Lda, Ldb, Ldc, Rows, Cols, K, RowsRounded, ColsRounded, MBlocks, Mc, ChunkSlivers, BSlivers, NChunks;
         public float Alpha, Beta;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int index)
         {
-            int mr = TKernel.MR, nr = TKernel.NR;
-            int block = index % MBlocks, chunk = index / MBlocks;
+            int mr = TKernel.MR, nr = TKernel.NR, kcMax = TKernel.KC;
+            // Skewed order: tasks that start together work on different A blocks AND different B slivers,
+            // so they pack in parallel instead of waiting on each other's packing.
+            int block = index % MBlocks;
+            int chunk = (index / MBlocks + block * Math.Max(1, NChunks / MBlocks)) % NChunks;
             int rowStart = block * Mc, rowEnd = Math.Min(Rows, rowStart + Mc);
             if (rowStart >= Rows)
                 return;
             int sliverStart = chunk * ChunkSlivers, sliverEnd = Math.Min(BSlivers, sliverStart + ChunkSlivers);
             float* tile = stackalloc float[mr * nr];
-            for (int s = sliverStart; s < sliverEnd; s++)
+
+            for (int pc = 0, slice = 0; pc < K; pc += kcMax, slice++)
             {
-                int col = s * nr;
-                int cols = Math.Min(nr, Cols - col);
-                float* bSliver = PackedB + (nint)col * Kc;
-                for (int row = rowStart; row < rowEnd; row += mr)
+                int kc = Math.Min(kcMax, K - pc);
+                float beta = slice == 0 ? Beta : 1f;
+                float* aSlice = PackedA + (nint)slice * kcMax * RowsRounded;
+                float* bSlice = PackedB + (nint)slice * kcMax * ColsRounded;
+
+                int* aFlag = FlagsA + slice * MBlocks + block;
+                if (Claim(aFlag))
                 {
-                    int rows = Math.Min(mr, rowEnd - row);
-                    float* aSliver = PackedA + (nint)row * Kc;
-                    float* cTile = C + (nint)row * Ldc + col;
-                    if (rows == mr && cols == nr)
+                    for (int row = rowStart; row < rowEnd; row += mr)
+                        GemmPacking.PackA(TransA, A, Lda, row, Math.Min(mr, rowEnd - row), pc, kc, mr, aSlice + (nint)row * kc);
+                    Publish(aFlag);
+                }
+
+                for (int s = sliverStart; s < sliverEnd; s++)
+                {
+                    int col = s * nr;
+                    int cols = Math.Min(nr, Cols - col);
+                    float* bSliver = bSlice + (nint)col * kc;
+                    int* bFlag = FlagsB + slice * BSlivers + s;
+                    if (Claim(bFlag))
                     {
-                        TKernel.Run(Kc, aSliver, bSliver, cTile, Ldc, Alpha, Beta);
+                        GemmPacking.PackB(TransB, B, Ldb, pc, kc, col, cols, nr, bSliver);
+                        Publish(bFlag);
                     }
-                    else
+
+                    for (int row = rowStart; row < rowEnd; row += mr)
                     {
-                        TKernel.Run(Kc, aSliver, bSliver, tile, nr, 1f, 0f);
-                        GemmTileStore.Store(tile, nr, rows, cols, cTile, Ldc, Alpha, Beta);
+                        int rows = Math.Min(mr, rowEnd - row);
+                        float* aSliver = aSlice + (nint)row * kc;
+                        float* cTile = C + (nint)row * Ldc + col;
+                        if (rows == mr && cols == nr)
+                        {
+                            TKernel.Run(kc, aSliver, bSliver, cTile, Ldc, Alpha, beta);
+                        }
+                        else
+                        {
+                            TKernel.Run(kc, aSliver, bSliver, tile, nr, 1f, 0f);
+                            GemmTileStore.Store(tile, nr, rows, cols, cTile, Ldc, Alpha, beta);
+                        }
                     }
                 }
             }

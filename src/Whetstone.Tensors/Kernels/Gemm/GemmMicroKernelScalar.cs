@@ -23,7 +23,7 @@ internal readonly unsafe struct GemmMicroKernelScalar : IGemmMicroKernel
             {
                 float ai = a[i];
                 for (int j = 0; j < 4; j++)
-                    acc[i * 4 + j] = MathF.FusedMultiplyAdd(ai, b[j], acc[i * 4 + j]);
+                    acc[i * 4 + j] = float.MultiplyAddEstimate(ai, b[j], acc[i * 4 + j]);
             }
         }
         GemmTileStore.Store(acc, 4, 4, 4, c, ldc, alpha, beta);

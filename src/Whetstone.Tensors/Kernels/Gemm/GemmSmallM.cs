@@ -15,8 +15,10 @@ internal static unsafe class GemmSmallM
     /// <summary>Largest m routed here.</summary>
     public const int MaxRows = 4;
 
-    // Column chunk: one pool index, and the length of one stack accumulator row.
-    private const int Chunk = 256;
+    // Column chunk: one pool index, and the length of one stack accumulator row. Fixed (not derived from the
+    // thread count) so the arithmetic per element never changes; 1024 floats = one 4 KiB page per B row,
+    // long enough for the hardware prefetcher.
+    private const int Chunk = 1024;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C for m ≤ <see cref="MaxRows"/>, k ≥ 1, validated arguments.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -56,26 +58,33 @@ internal static unsafe class GemmSmallM
         {
             int j0 = index * Chunk;
             int width = Math.Min(Chunk, N - j0);
-            float* acc = stackalloc float[Chunk];
-            var sums = new Span<float>(acc, width);
-            for (int i = 0; i < M; i++)
+            float* acc = stackalloc float[MaxRows * Chunk]; // (M, width) partial sums, row stride Chunk
+            if (TransB == Transpose.None)
             {
-                var row = new ReadOnlySpan<float>(Rows + (nint)i * K, K);
-                if (TransB == Transpose.None)
+                // C[i, j0..] = Σ_p A[i, p] · B[p, j0..]: each row slice of B is read once and used for all M rows.
+                for (int i = 0; i < M; i++)
+                    new Span<float>(acc + i * Chunk, width).Clear();
+                for (int p = 0; p < K; p++)
                 {
-                    // C[i, j0..] = Σ_p A[i, p] · B[p, j0..]: one streamed row of B per step.
-                    sums.Clear();
-                    for (int p = 0; p < K; p++)
-                        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(B + (nint)p * Ldb + j0, width), row[p], sums, sums);
+                    var bRow = new ReadOnlySpan<float>(B + (nint)p * Ldb + j0, width);
+                    for (int i = 0; i < M; i++)
+                    {
+                        var sums = new Span<float>(acc + i * Chunk, width);
+                        TensorPrimitives.MultiplyAdd(bRow, Rows[(nint)i * K + p], sums, sums);
+                    }
                 }
-                else
-                {
-                    // C[i, j] = A[i, :] · B[j, :]: B's rows are contiguous along k.
-                    for (int j = 0; j < width; j++)
-                        sums[j] = TensorPrimitives.Dot(row, new ReadOnlySpan<float>(B + (nint)(j0 + j) * Ldb, K));
-                }
-                GemmTileStore.Store(acc, Chunk, 1, width, C + (nint)i * Ldc + j0, Ldc, Alpha, Beta);
             }
+            else
+            {
+                // C[i, j] = A[i, :] · B[j, :]: B's rows are contiguous along k.
+                for (int j = 0; j < width; j++)
+                {
+                    var bRow = new ReadOnlySpan<float>(B + (nint)(j0 + j) * Ldb, K);
+                    for (int i = 0; i < M; i++)
+                        acc[i * Chunk + j] = TensorPrimitives.Dot(new ReadOnlySpan<float>(Rows + (nint)i * K, K), bRow);
+                }
+            }
+            GemmTileStore.Store(acc, Chunk, M, width, C + j0, Ldc, Alpha, Beta);
         }
     }
 }

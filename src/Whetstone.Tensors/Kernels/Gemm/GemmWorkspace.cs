@@ -15,6 +15,10 @@ internal sealed unsafe class GemmWorkspace
     private long _capacityA;
     private float* _packedB;
     private long _capacityB;
+    private int* _flagsA;
+    private long _capacityFlagsA;
+    private int* _flagsB;
+    private long _capacityFlagsB;
 
     /// <summary>The calling thread's workspace.</summary>
     public static GemmWorkspace Current => _current ??= new GemmWorkspace();
@@ -25,15 +29,21 @@ internal sealed unsafe class GemmWorkspace
     /// <summary>A buffer of at least <paramref name="floats"/> floats for packed B.</summary>
     public float* PackedB(long floats) => Ensure(ref _packedB, ref _capacityB, floats);
 
-    private static float* Ensure(ref float* buffer, ref long capacity, long floats)
+    /// <summary>At least <paramref name="count"/> "packed yet?" flags for blocks of packed A.</summary>
+    public int* FlagsA(long count) => Ensure(ref _flagsA, ref _capacityFlagsA, count);
+
+    /// <summary>At least <paramref name="count"/> "packed yet?" flags for slivers of packed B.</summary>
+    public int* FlagsB(long count) => Ensure(ref _flagsB, ref _capacityFlagsB, count);
+
+    private static T* Ensure<T>(ref T* buffer, ref long capacity, long count) where T : unmanaged
     {
-        if (floats <= capacity)
+        if (count <= capacity)
             return buffer;
         NativeMemory.AlignedFree(buffer);
         buffer = null;
         capacity = 0;
-        long grown = Math.Max(floats, 4096);
-        buffer = (float*)NativeMemory.AlignedAlloc((nuint)(grown * sizeof(float)), 64);
+        long grown = Math.Max(count, 4096);
+        buffer = (T*)NativeMemory.AlignedAlloc((nuint)(grown * sizeof(T)), 64);
         capacity = grown;
         return buffer;
     }
@@ -42,5 +52,7 @@ internal sealed unsafe class GemmWorkspace
     {
         NativeMemory.AlignedFree(_packedA);
         NativeMemory.AlignedFree(_packedB);
+        NativeMemory.AlignedFree(_flagsA);
+        NativeMemory.AlignedFree(_flagsB);
     }
 }
