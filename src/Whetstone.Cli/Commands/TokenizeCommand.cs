@@ -8,7 +8,7 @@ namespace Whetstone.Cli.Commands;
 /// <summary>
 /// <c>whet tokenize --tokenizer DIR (--text T | --jsonl FILE)</c>: token ids of text with a Hugging Face
 /// tokenizer.json. --text prints one JSON array; --jsonl reads {"text": …} lines and writes
-/// {"text": …, "ids": […]} lines to stdout.
+/// {"text": …, "ids": […]} lines to stdout. <c>whet tokenize train</c> learns a new byte-level BPE tokenizer.
 /// </summary>
 public static class TokenizeCommand
 {
@@ -27,6 +27,7 @@ public static class TokenizeCommand
         cmd.Options.Add(text);
         cmd.Options.Add(jsonl);
         cmd.Options.Add(noSpecial);
+        cmd.Subcommands.Add(CreateTrain());
         cmd.SetAction(parse =>
         {
             string? t = parse.GetValue(text), file = parse.GetValue(jsonl);
@@ -53,6 +54,57 @@ public static class TokenizeCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary><c>whet tokenize train --input FILE --vocab-size N --out DIR</c>.</summary>
+    static Command CreateTrain()
+    {
+        var input = new Option<string>("--input") { Description = "Corpus: a .jsonl file of {\"text\": ...} lines, or a text file with one document per line", Required = true };
+        var vocabSize = new Option<int>("--vocab-size") { Description = "Total ids: 256 bytes + merges + added tokens", DefaultValueFactory = _ => 4096 };
+        var output = new Option<string>("--out") { Description = "Directory to write tokenizer.json into", Required = true };
+        var nfc = new Option<bool>("--nfc") { Description = "Add Qwen's NFC normalizer (default: none, so decode(encode(x)) == x)" };
+        var cmd = new Command("train", "Train a byte-level BPE tokenizer (Qwen pre-tokenizer and special tokens). Example: whet tokenize train --input corpus.jsonl --vocab-size 2048 --out models/tiny");
+        cmd.Options.Add(input);
+        cmd.Options.Add(vocabSize);
+        cmd.Options.Add(output);
+        cmd.Options.Add(nfc);
+        cmd.SetAction(parse =>
+        {
+            string path = parse.GetValue(input)!;
+            try
+            {
+                if (!File.Exists(path)) throw new FileNotFoundException($"Corpus not found: {path}", path);
+                var documents = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? JsonlTexts(path) : File.ReadLines(path);
+                var trainer = new Whetstone.Models.Tokenization.Training.BpeTrainer(new() { VocabSize = parse.GetValue(vocabSize), Nfc = parse.GetValue(nfc) });
+                var trained = trainer.Train(documents);
+                string dir = parse.GetValue(output)!;
+                Directory.CreateDirectory(dir);
+                string file = trained.Save(dir);
+                Console.Out.WriteLine($"wrote {file}: {trained.VocabSize} ids ({trained.Merges.Count} merges, {trained.AddedTokens.Count} added tokens)");
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"tokenize train: {e.Message}");
+                return 1;
+            }
+        });
+        return cmd;
+    }
+
+    /// <summary>The "text" of each line; a bad line throws with file:line.</summary>
+    static IEnumerable<string> JsonlTexts(string path)
+    {
+        int line = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(raw)) continue;
+            string? text;
+            try { text = JsonNode.Parse(raw) is JsonObject o && o["text"] is JsonValue v && v.TryGetValue(out string? s) ? s : null; }
+            catch (JsonException e) { throw new InvalidDataException($"{path}:{line}: invalid JSON: {e.Message}", e); }
+            yield return text ?? throw new InvalidDataException($"{path}:{line}: expected an object with a string field \"text\"");
+        }
     }
 
     /// <summary>Encodes each {"text": …} line of <paramref name="path"/>; a bad line stops with file:line on stderr.</summary>

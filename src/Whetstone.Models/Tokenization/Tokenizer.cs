@@ -34,7 +34,6 @@ public sealed class Tokenizer
     readonly Dictionary<string, int> _addedByContent;
 
     [ThreadStatic] static List<Piece>? _pieces;
-    [ThreadStatic] static List<(int Start, int Length, int Id)>? _segments;
 
     Tokenizer(TokenizerDefinition definition, TokenizerConfig? config, string source)
     {
@@ -160,22 +159,25 @@ public sealed class Tokenizer
         return [.. ids];
     }
 
+    /// <summary>
+    /// Added tokens are cut out twice, as in tokenizers: those with normalized=false from the raw text,
+    /// then, after normalizing what lies between them, those with normalized=true.
+    /// </summary>
     void EncodeInto(string text, bool parseSpecialTokens, List<int> ids)
     {
-        var outer = new List<(int Start, int Length, int Id)>();
-        if (_rawAddedTokens.IsEmpty) outer.Add((0, text.Length, -1));
-        else _rawAddedTokens.Split(text, parseSpecialTokens, outer);
-        foreach (var (start, length, id) in outer)
+        var raw = new List<(int Start, int Length, int Id)>();
+        if (_rawAddedTokens.IsEmpty) raw.Add((0, text.Length, -1));
+        else _rawAddedTokens.Split(text, parseSpecialTokens, raw);
+        var normalizedSegments = new List<(int Start, int Length, int Id)>();
+        foreach (var (start, length, id) in raw)
         {
             if (id >= 0) { ids.Add(id); continue; }
             string plain = text.Substring(start, length);
             string normalized = _normalizer?.Normalize(plain) ?? plain;
             if (_normalizedAddedTokens.IsEmpty) { EncodePlain(normalized, ids); continue; }
-            var inner = _segments ??= new();
-            inner.Clear();
-            _normalizedAddedTokens.Split(normalized, parseSpecialTokens, inner);
-            var copy = inner.ToArray(); // EncodePlain may reuse the scratch list on this thread
-            foreach (var (s, l, innerId) in copy)
+            normalizedSegments.Clear();
+            _normalizedAddedTokens.Split(normalized, parseSpecialTokens, normalizedSegments);
+            foreach (var (s, l, innerId) in normalizedSegments)
                 if (innerId >= 0) ids.Add(innerId);
                 else EncodePlain(normalized.Substring(s, l), ids);
         }

@@ -13,7 +13,7 @@ public class GoldenIdsTests
     {
         get
         {
-            var data = new TheoryData<string> { "qwen3", "gpt2", "llama3", "smollm" };
+            var data = new TheoryData<string> { "qwen3", "gpt2", "llama3", "llama3_1", "smollm" };
             foreach (var dir in Directory.GetDirectories(FixtureFiles.Dir("variants")).OrderBy(d => d, StringComparer.Ordinal))
                 data.Add("variants/" + Path.GetFileName(dir));
             return data;

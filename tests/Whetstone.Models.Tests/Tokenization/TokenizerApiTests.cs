@@ -19,6 +19,16 @@ public class TokenizerApiTests
     }
 
     [Fact]
+    public void Llama31AddsBeginOfTextOnlyWhenAskedFor()
+    {
+        var llama = FixtureFiles.Tokenizer("llama3_1");
+        Assert.Equal(128000, llama.BosTokenId);
+        Assert.Equal(128009, llama.EosTokenId); // <|eot_id|>
+        Assert.Equal([128000, 9906], llama.Encode("Hello"));
+        Assert.Equal([9906], llama.Encode("Hello", addSpecialTokens: false));
+    }
+
+    [Fact]
     public void TokenAndIdLookups()
     {
         Assert.Equal(1879, Qwen.TokenToId("Ġworld"));

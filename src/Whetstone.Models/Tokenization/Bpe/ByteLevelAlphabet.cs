@@ -33,15 +33,6 @@ internal static class ByteLevelAlphabet
         return inverse;
     }
 
-    /// <summary>The byte-level string for UTF-8 <paramref name="bytes"/>.</summary>
-    public static string Encode(ReadOnlySpan<byte> bytes)
-    {
-        return string.Create(bytes.Length, bytes.ToArray(), static (chars, b) =>
-        {
-            for (int i = 0; i < b.Length; i++) chars[i] = ByteToChar[b[i]];
-        });
-    }
-
     /// <summary>The bytes of a byte-level string, or null if some character is not in the alphabet.</summary>
     public static byte[]? TryDecode(string token)
     {

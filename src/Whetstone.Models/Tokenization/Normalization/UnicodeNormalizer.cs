@@ -49,7 +49,10 @@ internal static class UnicodeNormalizer
             int cp = text.ConvertToUtf32OrReplacement(i, out int width);
             i += width - 1;
             if (data.CombiningClasses.ContainsKey(cp)) return false;
-            if (data.Canonical.ContainsKey(cp) || (compatibility && data.Compatibility.ContainsKey(cp))) return false;
+            // A primary composite (が, é) is already composed; other decomposable characters (singletons,
+            // exclusions) change under NFC, and under NFD everything decomposable changes.
+            if (data.Canonical.ContainsKey(cp) && !(compose && data.PrimaryComposites.Contains(cp))) return false;
+            if (compatibility && data.Compatibility.ContainsKey(cp)) return false;
             if (compose && data.CompositionSeconds.Contains(cp)) return false;
             if (cp >= SBase && cp < SBase + SCount) { if (!compose) return false; continue; } // NFD splits syllables
             if (cp >= LBase && cp < TBase + TCount) return false; // conjoining jamo compose
@@ -130,6 +133,7 @@ internal static class UnicodeNormalizer
         public readonly Dictionary<int, int> CombiningClasses = new();
         public readonly Dictionary<long, int> Compositions = new();
         public readonly HashSet<int> CompositionSeconds = new();
+        public readonly HashSet<int> PrimaryComposites = new();
 
         public int Class(int cp) => CombiningClasses.TryGetValue(cp, out int c) ? c : 0;
 
@@ -148,6 +152,7 @@ internal static class UnicodeNormalizer
                 int first = Hex(p[0]), second = Hex(p[1]);
                 d.Compositions[((long)first << 21) | (uint)second] = Hex(p[2]);
                 d.CompositionSeconds.Add(second);
+                d.PrimaryComposites.Add(Hex(p[2]));
             }
             return d;
         }

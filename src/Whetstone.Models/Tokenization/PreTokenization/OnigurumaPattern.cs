@@ -55,7 +55,7 @@ internal static class OnigurumaPattern
                     case '*' or '+' or '?':
                         _i++;
                         _out.Append(c);
-                        if (_i < pattern.Length && pattern[_i] == '+' )
+                        if (_i < pattern.Length && pattern[_i] == '+')
                             throw Error("possessive quantifiers are not supported");
                         if (_i < pattern.Length && pattern[_i] == '?') { _out.Append('?'); _i++; }
                         break;
@@ -312,7 +312,7 @@ internal static class OnigurumaPattern
             var sb = new StringBuilder();
             foreach (var item in Items)
             {
-                string? s = item.BmpSyntax(Items.Count == 1 && !Negated);
+                string? s = item.BmpSyntax();
                 if (s is null && item is Item.Word { Negated: true }) throw new NotSupportedException(@"\W inside a character class is not supported");
                 sb.Append(s);
             }
@@ -324,19 +324,19 @@ internal static class OnigurumaPattern
     abstract record Item
     {
         public abstract bool Contains(int cp);
-        public abstract string? BmpSyntax(bool alone);
+        public abstract string? BmpSyntax();
 
         public sealed record Range(int Lo, int Hi) : Item
         {
             public override bool Contains(int cp) => cp >= Lo && cp <= Hi;
-            public override string? BmpSyntax(bool alone) => Lo > 0xFFFF ? null
+            public override string? BmpSyntax() => Lo > 0xFFFF ? null
                 : Hi == Lo ? EscapeChar((char)Lo) : $"{EscapeChar((char)Lo)}-{EscapeChar((char)Math.Min(Hi, 0xFFFF))}";
         }
 
         public sealed record Category(string Abbreviation, UnicodeCategory[] Categories, bool Negated) : Item
         {
             public override bool Contains(int cp) => Array.IndexOf(Categories, CharUnicodeInfo.GetUnicodeCategory(cp)) >= 0 != Negated;
-            public override string BmpSyntax(bool alone) => $"\\{(Negated ? 'P' : 'p')}{{{Abbreviation}}}";
+            public override string BmpSyntax() => $"\\{(Negated ? 'P' : 'p')}{{{Abbreviation}}}";
             public override string ToString() => $"{(Negated ? "P" : "p")}{Abbreviation}";
         }
 
@@ -344,19 +344,19 @@ internal static class OnigurumaPattern
         {
             // Oniguruma's \s is White_Space; no astral code point has it, and in the BMP it equals .NET's \s.
             public override bool Contains(int cp) => (cp <= 0xFFFF && char.IsWhiteSpace((char)cp) && !(cp >= 0x1C && cp <= 0x1F)) != Negated;
-            public override string BmpSyntax(bool alone) => Negated ? @"\S" : @"\s";
+            public override string BmpSyntax() => Negated ? @"\S" : @"\s";
         }
 
         public sealed record Digit(bool Negated) : Item
         {
             public override bool Contains(int cp) => (CharUnicodeInfo.GetUnicodeCategory(cp) == UnicodeCategory.DecimalDigitNumber) != Negated;
-            public override string BmpSyntax(bool alone) => Negated ? @"\D" : @"\d";
+            public override string BmpSyntax() => Negated ? @"\D" : @"\d";
         }
 
         public sealed record Word(bool Negated) : Item
         {
             public override bool Contains(int cp) => IsWord(cp) != Negated;
-            public override string? BmpSyntax(bool alone) => Negated ? null : @"\p{L}\p{M}\p{Nd}\p{Pc}";
+            public override string? BmpSyntax() => Negated ? null : @"\p{L}\p{M}\p{Nd}\p{Pc}";
 
             static bool IsWord(int cp) => CharUnicodeInfo.GetUnicodeCategory(cp) switch
             {

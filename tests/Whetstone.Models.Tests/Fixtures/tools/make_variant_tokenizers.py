@@ -63,6 +63,9 @@ def nf(kind):
     return {"type": kind}
 
 QWEN = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+O200K = (r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+         r"|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+         r"|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+")
 SPECIALS = [added(0, "<|endoftext|>"), added(0, "<|im_start|>"), added(0, "<|im_end|>"), added(0, "<tool_call>", special=False)]
 
 variants = {
@@ -73,6 +76,10 @@ variants = {
     "split_invert": tokenizer(seq(split(r"\p{L}+", "Isolated", invert=True), BL)),
     "split_string": tokenizer(seq(split("in", "Isolated", literal=True), BL)),
     "split_lookahead_ignorecase": tokenizer(seq(split(r"(?i:the|and)(?=\s)|\w+|\W", "Isolated"), BL)),
+    # Regex translation on harder patterns: OpenAI o200k's case-aware split (Lu/Lt/Lm/Lo/M classes, optional
+    # (?i) suffix), and one with \d \w \W \s, '.', '^'/'$' anchors and an astral range in a class.
+    "split_o200k_pattern": tokenizer(seq(split(O200K, "Isolated"), BL)),
+    "split_escapes_anchors_astral": tokenizer(seq(split(r"^\w+|\d{2}|[\x{1F600}-\x{1F64F}\x{1D400}-\x{1D7FF}]+|\W\s?|.$|.", "Isolated"), BL)),
     "bytelevel_prefix_space": tokenizer({"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True}, added_tokens=SPECIALS),
     "digits_runs": tokenizer(seq({"type": "Digits", "individual_digits": False}, BL_REGEX)),
     "nfkc_lowercase": tokenizer(seq(split(QWEN, "Isolated"), BL), normalizer={"type": "Sequence", "normalizers": [nf("NFKC"), nf("Lowercase")]}),
