@@ -13,6 +13,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Bench.BenchTokenizerCommand.Create());
         bench.Subcommands.Add(Bench.BenchGemmCommand.Create());
         bench.Subcommands.Add(Bench.BenchOpsCommand.Create());
+        bench.Subcommands.Add(Bench.BenchGenerateCommand.Create());
         return bench;
     }
 }

@@ -16,5 +16,6 @@ public static class WhetCommands
         yield return TemplateCommand.Create();
         yield return TokenizeCommand.Create();
         yield return ReportCommand.Create();
+        yield return GenerateCommand.Create();
     }
 }
