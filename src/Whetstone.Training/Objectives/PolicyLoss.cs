@@ -73,7 +73,7 @@ public static class PolicyLoss
         var weights = tape.NewTensor(shape, AggregationWeights(mask, batch, length, options));
         var loss = tape.Sum(tape.Mul(perToken, weights));
 
-        var metrics = Measure(tape, inputs, options, ratio.AsSpan(), kl is null ? default : kl.AsSpan(), logits);
+        var metrics = Measure(tape, inputs, options, current, old, reference, ratio.AsSpan(), logits);
         return new PolicyLossResult(loss, metrics);
     }
 
@@ -116,8 +116,11 @@ public static class PolicyLoss
         return w;
     }
 
+    /// <summary>k3 = e^d − d − 1 for d = log(q/p), p the sampling policy; ≥ 0, and 0 only at d = 0.</summary>
+    private static double K3(double d) => Math.Exp(d) - d - 1.0;
+
     private static PolicyLossMetrics Measure(Tape tape, PolicyLossInputs inputs, PolicyLossOptions options,
-        ReadOnlySpan<float> ratio, ReadOnlySpan<float> referenceKl, Tensor? logits)
+        ReadOnlySpan<float> current, float[] old, float[]? reference, ReadOnlySpan<float> ratio, Tensor? logits)
     {
         var mask = inputs.Mask;
         int length = inputs.Length, tokens = 0, low = 0, high = 0;
@@ -130,9 +133,10 @@ public static class PolicyLoss
             if (a < 0f && r < 1f - options.ClipLow) low++;
             if (a > 0f && r > 1f + options.ClipHigh) high++;
             ratioSum += r;
-            // k3 of KL(new ‖ old) with log(old/new) = −log ratio: 1/ratio − 1 + log ratio.
-            approxKl += 1.0 / r - 1.0 + Math.Log(r);
-            if (!referenceKl.IsEmpty) refKl += referenceKl[i];
+            // The KLs are recomputed in float64: the float32 k3 on the tape carries rounding of ~1e-7 around 0,
+            // while the metric should be exactly 0 at equality and never negative.
+            approxKl += K3((double)old[i] - current[i]);
+            if (reference is not null) refKl += K3((double)reference[i] - current[i]);
         }
         double? entropy = null;
         if (logits is not null)
@@ -153,7 +157,7 @@ public static class PolicyLoss
             ClipHighFraction = Share(high),
             MeanRatio = tokens == 0 ? 1 : ratioSum / tokens,
             ApproxKl = Share(approxKl),
-            ReferenceKl = referenceKl.IsEmpty ? null : Share(refKl),
+            ReferenceKl = reference is null ? null : Share(refKl),
             Entropy = entropy,
         };
     }
