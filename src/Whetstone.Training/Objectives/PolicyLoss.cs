@@ -87,6 +87,7 @@ public static class PolicyLoss
             {
                 double total = 0;
                 foreach (var m in mask) total += m;
+                if (options.StepMaskTotal > 0) total = options.StepMaskTotal;
                 if (total > 0) for (int i = 0; i < w.Length; i++) w[i] = (float)(mask[i] / total);
                 break;
             }
@@ -99,6 +100,7 @@ public static class PolicyLoss
                     for (int t = 0; t < length; t++) rowTotals[b] += mask[b * length + t];
                     if (rowTotals[b] > 0) rows++;
                 }
+                if (options.StepSequenceCount > 0) rows = options.StepSequenceCount;
                 for (int b = 0; b < batch; b++)
                     if (rowTotals[b] > 0)
                         for (int t = 0; t < length; t++) w[b * length + t] = (float)(mask[b * length + t] / rowTotals[b] / rows);
@@ -106,7 +108,7 @@ public static class PolicyLoss
             }
             case LossAggregation.FixedLength:
             {
-                double denominator = (double)batch * options.FixedLength;
+                double denominator = (double)(options.StepSequenceCount > 0 ? options.StepSequenceCount : batch) * options.FixedLength;
                 for (int i = 0; i < w.Length; i++) w[i] = (float)(mask[i] / denominator);
                 break;
             }

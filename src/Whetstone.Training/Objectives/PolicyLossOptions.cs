@@ -24,8 +24,23 @@ public sealed record PolicyLossOptions
     /// </summary>
     public float MaxLogRatio { get; init; } = 20f;
 
+    /// <summary>
+    /// Gradient accumulation: Σ mask over the whole optimiser step when it is split into micro-batches, used by
+    /// <see cref="LossAggregation.TokenMean"/> instead of this call's own Σ mask, so that the micro-batch losses (and
+    /// gradients) add up to the full batch's. 0 = this call's own.
+    /// </summary>
+    public double StepMaskTotal { get; init; }
+
+    /// <summary>
+    /// Gradient accumulation: sequences in the whole optimiser step (those with any masked token for
+    /// <see cref="LossAggregation.SequenceMean"/>, all rows for <see cref="LossAggregation.FixedLength"/>). 0 = this call's own.
+    /// </summary>
+    public int StepSequenceCount { get; init; }
+
     internal void Validate()
     {
+        if (!(StepMaskTotal >= 0) || !double.IsFinite(StepMaskTotal)) throw new ArgumentOutOfRangeException(nameof(StepMaskTotal), StepMaskTotal, "must be finite and ≥ 0");
+        if (StepSequenceCount < 0) throw new ArgumentOutOfRangeException(nameof(StepSequenceCount), StepSequenceCount, "must be ≥ 0");
         if (!(ClipLow >= 0f && ClipLow < 1f)) throw new ArgumentOutOfRangeException(nameof(ClipLow), ClipLow, "ε_low must be in [0, 1)");
         if (!(ClipHigh >= 0f)) throw new ArgumentOutOfRangeException(nameof(ClipHigh), ClipHigh, "ε_high must be ≥ 0");
         if (!(Beta >= 0f) || !float.IsFinite(Beta)) throw new ArgumentOutOfRangeException(nameof(Beta), Beta, "β must be finite and ≥ 0");

@@ -92,3 +92,54 @@ public class PolicyLossInvariantTests
         Assert.True(ratios[2] > 0, "the policy moved away from the behaviour policy over the inner epochs");
     }
 }
+
+/// <summary>Gradient accumulation: micro-batches with step-wide normalisers add up to the full batch.</summary>
+public class PolicyLossAccumulationTests
+{
+    private const int B = 4, T = 7;
+
+    [Theory]
+    [InlineData(LossAggregation.TokenMean)]
+    [InlineData(LossAggregation.SequenceMean)]
+    [InlineData(LossAggregation.FixedLength)]
+    public void Two_micro_batches_of_two_accumulate_to_one_batch_of_four(LossAggregation aggregation)
+    {
+        using var model = TinyPolicy.Create(seed: 12);
+        var ids = TinyPolicy.Ids(B * T, seed: 13);
+        // Rows with different completion lengths, so micro-batch and step normalisers differ.
+        var targetMask = new float[B * T];
+        int[] prompt = [2, 4, 3, 5];
+        for (int b = 0; b < B; b++) for (int t = prompt[b]; t < T; t++) targetMask[b * T + t] = 1f;
+        var mask = PredictionPositions.FromTargets(targetMask, B, T);
+        float[] advantages = [0.8f, -1.1f, 0.3f, -0.2f];
+        using var tape = new Tape();
+        float[] old;
+        using (tape.NoGrad()) old = CausalLmLoss.NextTokenLogProbs(tape, model.Forward(tape, ids, B, T), ids).ToArray().Select((v, i) => v - 0.15f * MathF.Cos(i)).ToArray();
+        tape.Reset();
+
+        var full = new PolicyLossOptions { Aggregation = aggregation, FixedLength = 6, ClipHigh = 0.28f };
+        var newLp = CausalLmLoss.NextTokenLogProbs(tape, model.Forward(tape, ids, B, T), ids);
+        tape.Backward(PolicyLoss.Compute(tape, newLp, new PolicyLossInputs(B, T, mask, old, advantages), full).Loss);
+        var expected = model.Parameters.Select(p => p.Grad!.ToArray()).ToList();
+        model.Parameters.ZeroGrad();
+        tape.Reset();
+
+        var step = full with { StepMaskTotal = mask.Sum(), StepSequenceCount = B };
+        for (int half = 0; half < 2; half++)
+        {
+            int rows = B / 2, from = half * rows * T, count = rows * T;
+            var microIds = ids[from..(from + count)];
+            var lp = CausalLmLoss.NextTokenLogProbs(tape, model.Forward(tape, microIds, rows, T), microIds);
+            var inputs = new PolicyLossInputs(rows, T, mask[from..(from + count)], old[from..(from + count)], advantages[(half * rows)..((half + 1) * rows)]);
+            tape.Backward(PolicyLoss.Compute(tape, lp, inputs, step).Loss);
+            tape.Reset();
+        }
+        for (int k = 0; k < model.Parameters.Count; k++)
+        {
+            var actual = model.Parameters[k].Grad!.AsSpan();
+            double scale = expected[k].Max(v => Math.Abs(v)) + 1e-7;
+            for (int i = 0; i < actual.Length; i++)
+                Assert.True(Math.Abs(actual[i] - expected[k][i]) <= 1e-4 * scale, $"{model.Parameters[k].Name}[{i}]: 2×2 {actual[i]}, 1×4 {expected[k][i]}");
+        }
+    }
+}
