@@ -45,16 +45,14 @@ public static class PolicyLoss
         // their KL exactly 0: garbage log-probs there can neither overflow exp nor leak a NaN through a 0 weight.
         var old = new float[n];
         var reference = inputs.ReferenceLogProbs is null ? null : new float[n];
-        var advantage = new float[n];
         for (int i = 0; i < n; i++)
         {
             bool on = mask[i] != 0f;
             old[i] = on ? inputs.OldLogProbs[i] : current[i];
             if (reference is not null) reference[i] = on ? inputs.ReferenceLogProbs![i] : current[i];
-            advantage[i] = inputs.Advantages[i / length];
         }
 
-        var advantages = tape.NewTensor(shape, advantage);
+        var advantages = tape.NewTensor(shape, inputs.PositionAdvantages);
         var logRatio = tape.Sub(newLogProbs, tape.NewTensor(shape, old));
         if (float.IsFinite(options.MaxLogRatio)) logRatio = tape.Clamp(logRatio, -options.MaxLogRatio, options.MaxLogRatio);
         var ratio = tape.Exp(logRatio);
@@ -125,13 +123,13 @@ public static class PolicyLoss
         ReadOnlySpan<float> current, float[] old, float[]? reference, ReadOnlySpan<float> ratio, Tensor? logits)
     {
         var mask = inputs.Mask;
-        int length = inputs.Length, tokens = 0, low = 0, high = 0;
+        int tokens = 0, low = 0, high = 0;
         double ratioSum = 0, approxKl = 0, refKl = 0;
         for (int i = 0; i < mask.Length; i++)
         {
             if (mask[i] == 0f) continue;
             tokens++;
-            float a = inputs.Advantages[i / length], r = ratio[i];
+            float a = inputs.PositionAdvantages[i], r = ratio[i];
             if (a < 0f && r < 1f - options.ClipLow) low++;
             if (a > 0f && r > 1f + options.ClipHigh) high++;
             ratioSum += r;

@@ -184,6 +184,21 @@ public class PolicyLossTests
     }
 
     [Fact]
+    public void Per_position_advantages_weigh_each_token_on_its_own()
+    {
+        // Ratio 1 everywhere: loss = −Σ mᵢ·Aᵢ / Σ m. Row advantages are the special case of constant rows.
+        var mask = new float[] { 1f, 1f, 0f, 1f, 0f, 0f };
+        double Loss(float[] adv) => ObjectiveGradients.Value(new float[6], new Shape(2, 3),
+            (tape, t) => PolicyLoss.Compute(tape, t, new PolicyLossInputs(2, 3, mask, new float[6], adv)).Loss);
+        Assert.Equal(-(0.5 + 2 + 3) / 3, Loss([0.5f, 2f, 9f, 3f, 9f, 9f]), 5);
+        Assert.Equal(Loss([1f, 1f, 1f, -2f, -2f, -2f]), Loss([1f, -2f]), 6);
+        var g = ObjectiveGradients.Analytic(new float[6], new Shape(2, 3),
+            (tape, t) => PolicyLoss.Compute(tape, t, new PolicyLossInputs(2, 3, mask, new float[6], [0.5f, 2f, 9f, 3f, 9f, 9f])).Loss);
+        double[] expected = [-0.5 / 3, -2.0 / 3, 0, -1, 0, 0]; // −mᵢ·Aᵢ / Σ m
+        for (int i = 0; i < 6; i++) Assert.Equal(expected[i], g[i], 5);
+    }
+
+    [Fact]
     public void Bad_input_is_rejected_with_a_reason()
     {
         Assert.Contains("one per row", Assert.Throws<ArgumentException>(() => new PolicyLossInputs(2, 2, new float[4], new float[4], [1f])).Message);
