@@ -14,9 +14,7 @@ public static class GroupAdvantages
         options ??= new AdvantageOptions();
         int g = rewards.Length;
         if (g == 0) throw new ArgumentException("a group needs at least one reward", nameof(rewards));
-        for (int i = 0; i < g; i++)
-            if (!float.IsFinite(rewards[i]))
-                throw new ArgumentException($"reward {i} of the group is {rewards[i]}; rewards must be finite", nameof(rewards));
+        RequireFinite(rewards);
         var result = new float[g];
         if (IsZeroVariance(rewards)) return result; // every estimator gives exactly 0; no 0/ε noise
         double mean = 0;
@@ -54,14 +52,34 @@ public static class GroupAdvantages
         if (groupSize < 1) throw new ArgumentOutOfRangeException(nameof(groupSize), groupSize, "group size must be at least 1");
         if (rewards.Length % groupSize != 0)
             throw new ArgumentException($"{rewards.Length} rewards do not split into groups of {groupSize}", nameof(rewards));
+        options ??= new AdvantageOptions();
         int groups = rewards.Length / groupSize;
         var advantages = new float[rewards.Length];
         var zero = new bool[groups];
+        bool batchStd = options.Estimator == AdvantageEstimator.Grpo && options.StdScope == StdScope.Batch;
+        double std = 0;
+        if (batchStd)
+        {
+            // The group mean is subtracted below; the std is the whole batch's.
+            RequireFinite(rewards);
+            double mean = 0;
+            foreach (var r in rewards) mean += r;
+            std = Std(rewards, mean / rewards.Length, options.Std);
+        }
         for (int k = 0; k < groups; k++)
         {
             var group = rewards.Slice(k * groupSize, groupSize);
             zero[k] = IsZeroVariance(group);
-            ForGroup(group, options).CopyTo(advantages, k * groupSize);
+            if (!batchStd)
+            {
+                ForGroup(group, options).CopyTo(advantages, k * groupSize);
+                continue;
+            }
+            double groupMean = 0;
+            foreach (var r in group) groupMean += r;
+            groupMean /= groupSize;
+            for (int i = 0; i < groupSize; i++)
+                advantages[k * groupSize + i] = zero[k] ? 0f : (float)((group[i] - groupMean) / (std + options.Epsilon));
         }
         return new GroupAdvantageResult(advantages, zero);
     }
@@ -73,6 +91,13 @@ public static class GroupAdvantages
         for (int i = 1; i < rewards.Length; i++)
             if (rewards[i] != rewards[0]) return false;
         return true;
+    }
+
+    private static void RequireFinite(ReadOnlySpan<float> rewards)
+    {
+        for (int i = 0; i < rewards.Length; i++)
+            if (!float.IsFinite(rewards[i]))
+                throw new ArgumentException($"reward {i} is {rewards[i]}; rewards must be finite", nameof(rewards));
     }
 
     private static double Std(ReadOnlySpan<float> rewards, double mean, RewardStd kind)

@@ -75,6 +75,18 @@ public class GroupAdvantagesTests
     }
 
     [Fact]
+    public void Batch_std_scope_centres_per_group_and_scales_by_the_batch_std()
+    {
+        // Groups [1, 0] and [3, 3]: group means 0.5 and 3; batch std (sample) of [1, 0, 3, 3] = √(6.75/3) = 1.5.
+        var result = GroupAdvantages.ForGroups([1f, 0f, 3f, 3f], groupSize: 2,
+            new AdvantageOptions { StdScope = StdScope.Batch, Epsilon = 0f });
+        Assert.Equal(0.5 / 1.5, result.Advantages[0], 6);
+        Assert.Equal(-0.5 / 1.5, result.Advantages[1], 6);
+        Assert.Equal([0f, 0f], result.Advantages[2..]);
+        Assert.Equal([false, true], result.ZeroVarianceGroups);
+    }
+
+    [Fact]
     public void Bad_input_is_rejected_with_a_reason()
     {
         Assert.Contains("groups of 4", Assert.Throws<ArgumentException>(() => GroupAdvantages.ForGroups([1f, 2f, 3f], 4)).Message);
