@@ -61,12 +61,11 @@ public static class PolicyLoss
         // Minimum sends the gradient to its first argument on ties, so inside the clip range (where both agree) the
         // unclipped term carries it, and at A = 0 the gradient is exactly 0.
         var perToken = tape.Scale(tape.Minimum(unclipped, clipped), -1f);
-        Tensor? kl = null;
-        if (reference is not null)
+        if (reference is not null && options.Beta > 0f)
         {
             var refMinusNew = tape.Sub(tape.NewTensor(shape, reference), newLogProbs);
-            kl = tape.AddScalar(tape.Sub(tape.Exp(refMinusNew), refMinusNew), -1f);
-            if (options.Beta > 0f) perToken = tape.Add(perToken, tape.Scale(kl, options.Beta));
+            var kl = tape.AddScalar(tape.Sub(tape.Exp(refMinusNew), refMinusNew), -1f); // k3
+            perToken = tape.Add(perToken, tape.Scale(kl, options.Beta));
         }
         var weights = tape.NewTensor(shape, AggregationWeights(mask, batch, length, options));
         var loss = tape.Sum(tape.Mul(perToken, weights));
