@@ -191,8 +191,10 @@ public sealed unsafe class InferenceEngine : IDisposable
             _capacity[p] = piece.Cache.Capacity;
         }
 
-        foreach (var block in _model.Blocks)
+        var blocks = _model.Blocks;
+        for (int layer = 0; layer < blocks.Count; layer++)
         {
+            var block = blocks[layer];
             // Attention: h = n₁(x); q, k, v projections; per-head norms; RoPE; cache append; attend; x += o_proj.
             RmsNormKernel.Forward(Rows(x, rows, hid), block.InputNorm.AsSpan(), Rows(h, rows, hid), rstd[..rows], rows, hid, c.RmsNormEps);
             Project3(block.QProj, q, block.KProj, k, block.VProj, v, h, rows);

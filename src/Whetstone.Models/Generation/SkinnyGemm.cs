@@ -20,7 +20,9 @@ internal static unsafe class SkinnyGemm
     /// <summary>Largest m routed here.</summary>
     public const int MaxRows = 32;
 
-    private const int WRowsPerIndex = 32;   // W rows per pool index: 32 × k floats, e.g. 112 KB at k = 896
+    // Bytes of W per pool index: small enough to be re-read from L2 by every 4-row block of x, large enough that
+    // the pool's per-index cost is noise.
+    private const int ChunkBytes = 96 * 1024;
 
     /// <summary>y = x·Wᵀ, overwriting y. Row strides are k for x and W and n for y.</summary>
     public static void Multiply(float* x, int m, int k, float* w, int n, float* y) =>
@@ -32,8 +34,9 @@ internal static unsafe class SkinnyGemm
     /// </summary>
     public static void Multiply(float* x, int m, int k, Target t0, Target t1, Target t2)
     {
-        int c0 = Chunks(t0.N), c1 = Chunks(t1.N), c2 = Chunks(t2.N);
-        var body = new Body { X = x, M = m, K = k, T0 = t0, T1 = t1, T2 = t2, End0 = c0, End1 = c0 + c1 };
+        int rowsPerChunk = Math.Clamp(ChunkBytes / (sizeof(float) * k) / 4 * 4, 4, 64);
+        int c0 = Chunks(t0.N, rowsPerChunk), c1 = Chunks(t1.N, rowsPerChunk), c2 = Chunks(t2.N, rowsPerChunk);
+        var body = new Body { X = x, M = m, K = k, T0 = t0, T1 = t1, T2 = t2, End0 = c0, End1 = c0 + c1, RowsPerChunk = rowsPerChunk };
         int chunks = c0 + c1 + c2;
         if (chunks > 1 && (long)(t0.N + t1.N + t2.N) * k >= 1 << 16)
             ComputePool.For(chunks, body);
@@ -41,7 +44,7 @@ internal static unsafe class SkinnyGemm
             for (int i = 0; i < chunks; i++) body.Invoke(i);
     }
 
-    private static int Chunks(int n) => (n + WRowsPerIndex - 1) / WRowsPerIndex;
+    private static int Chunks(int n, int rowsPerChunk) => (n + rowsPerChunk - 1) / rowsPerChunk;
 
     /// <summary>One product's weights W (n, k) and output y (m, n).</summary>
     public readonly struct Target(float* w, int n, float* y)
@@ -57,7 +60,7 @@ internal static unsafe class SkinnyGemm
     private struct Body : IComputeLoopBody
     {
         public float* X;
-        public int M, K, End0, End1;
+        public int M, K, End0, End1, RowsPerChunk;
         public Target T0, T1, T2;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -72,21 +75,30 @@ internal static unsafe class SkinnyGemm
         private readonly void Run(in Target t, int index)
         {
             int n = t.N, k = K;
-            int j0 = index * WRowsPerIndex, j1 = Math.Min(n, j0 + WRowsPerIndex);
+            int j0 = index * RowsPerChunk, j1 = Math.Min(n, j0 + RowsPerChunk);
             float* W = t.W, Y = t.Y;
-            int j = j0;
-            for (; j + 4 <= j1; j += 4)
+            // Rows of x outermost: a 4-row block of x (4·k floats) stays in L1 while the chunk's W rows stream
+            // past, from memory the first time and from L2 after (a chunk is about 96 KB).
+            int r = 0;
+            for (; r + 4 <= M; r += 4)
             {
-                float* w = W + (long)j * k;
-                int r = 0;
-                for (; r + 4 <= M; r += 4)
-                    Block4x4(w, X + (long)r * k, k, Y + (long)r * n + j, n);
-                for (; r < M; r++)
-                    Block4x1(w, X + (long)r * k, k, Y + (long)r * n + j);
+                float* x = X + (long)r * k;
+                int j = j0;
+                for (; j + 4 <= j1; j += 4)
+                    Block4x4(W + (long)j * k, x, k, Y + (long)r * n + j, n);
+                for (; j < j1; j++)
+                    for (int i = 0; i < 4; i++)
+                        Y[(long)(r + i) * n + j] = Dot(W + (long)j * k, x + (long)i * k, k);
             }
-            for (; j < j1; j++)
-                for (int r = 0; r < M; r++)
-                    Y[(long)r * n + j] = Dot(W + (long)j * k, X + (long)r * k, k);
+            for (; r < M; r++)
+            {
+                float* x = X + (long)r * k;
+                int j = j0;
+                for (; j + 4 <= j1; j += 4)
+                    Block4x1(W + (long)j * k, x, k, Y + (long)r * n + j);
+                for (; j < j1; j++)
+                    Y[(long)r * n + j] = Dot(W + (long)j * k, x, k);
+            }
         }
     }
 

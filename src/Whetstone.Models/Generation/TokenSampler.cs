@@ -78,6 +78,18 @@ public sealed class TokenSampler
 
     private int Draw(ReadOnlySpan<float> logits, SamplingOptions o, Rng rng)
     {
+        if ((o.TopK == 0 || o.TopK >= logits.Length) && o.TopP >= 1f && o.MinP <= 0f)
+        {
+            // Plain softmax sampling (RL's default): no candidate list, one vectorised sum and one early-exit scan.
+            var probs = Probabilities(logits, o.Temperature);
+            double target = rng.NextDouble() * TensorPrimitives.Sum(probs), running = 0;
+            for (int i = 0; i < probs.Length; i++)
+            {
+                running += probs[i];
+                if (target < running) return i;
+            }
+            return TensorPrimitives.IndexOfMax(probs);
+        }
         int kept = KeptCandidates(logits, o, out _);
         double total = 0;
         for (int i = 0; i < kept; i++) total += _probs[_candidates[i]];
@@ -98,11 +110,7 @@ public sealed class TokenSampler
     internal int KeptCandidates(ReadOnlySpan<float> logits, SamplingOptions o, out bool sorted)
     {
         int v = logits.Length;
-        var probs = _probs.AsSpan(0, v);
-        float max = TensorPrimitives.Max(logits);
-        TensorPrimitives.Subtract(logits, max, probs);
-        TensorPrimitives.Multiply(probs, 1f / o.Temperature, probs);
-        TensorPrimitives.Exp(probs, probs);
+        var probs = Probabilities(logits, o.Temperature);
         int topK = o.TopK > 0 && o.TopK < v ? o.TopK : 0;
         bool topP = o.TopP < 1f;
         if (topK == 0 && !topP)
@@ -162,6 +170,17 @@ public sealed class TokenSampler
         while (m < keep && probs[_candidates[m]] >= o.MinP) m++;
         sorted = true;
         return m;
+    }
+
+    /// <summary>Unnormalised probabilities exp((l − max)/T) into the scratch; the top token gets 1.</summary>
+    private Span<float> Probabilities(ReadOnlySpan<float> logits, float temperature)
+    {
+        var probs = _probs.AsSpan(0, logits.Length);
+        float max = TensorPrimitives.Max(logits);
+        TensorPrimitives.Subtract(logits, max, probs);
+        TensorPrimitives.Multiply(probs, 1f / temperature, probs);
+        TensorPrimitives.Exp(probs, probs);
+        return probs;
     }
 
     /// <summary>The first <paramref name="count"/> candidates of the last <see cref="KeptCandidates"/> call.</summary>

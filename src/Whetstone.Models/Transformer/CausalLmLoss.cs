@@ -40,4 +40,26 @@ public static class CausalLmLoss
             }
         return tape.WeightedCrossEntropy(logits, targets, weights, reduction);
     }
+
+    /// <summary>
+    /// log p(ids[b, t+1] | ids[b, ≤t]) at every position → (B, T), differentiable: the per-token log-probabilities
+    /// that GRPO/PPO ratios and DPO sums are built from. Position T−1 of each row has no next token; its entry is
+    /// the log-probability of token 0 and must be masked out.
+    /// </summary>
+    /// <param name="tape">The tape that produced <paramref name="logits"/>.</param>
+    /// <param name="logits">(B, T, V).</param>
+    /// <param name="ids">The same ids, (B·T).</param>
+    public static Tensor NextTokenLogProbs(Tape tape, Tensor logits, ReadOnlySpan<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(logits);
+        if (logits.Rank != 3 || ids.Length != logits.Shape[0] * logits.Shape[1])
+            throw new ArgumentException($"NextTokenLogProbs: {ids.Length} ids for logits {logits.Shape}; need (B, T, V) and B·T ids.");
+        int batch = logits.Shape[0], length = logits.Shape[1];
+        var targets = new int[batch * length];
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t + 1 < length; t++)
+                targets[b * length + t] = ids[b * length + t + 1];
+        return tape.TokenLogProbs(logits, targets);
+    }
 }

@@ -128,3 +128,24 @@ public class InferenceEngineTests
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.Forward([new ForwardSegment(b, new[] { v })], logits));
     }
 }
+
+public class InferenceEngineAllocationTests
+{
+    [Fact]
+    public void A_steady_state_batched_decode_step_allocates_nothing()
+    {
+        using var model = TransformerModel.Create(TinyConfigs.Qwen2(), seed: 1);
+        using var engine = new InferenceEngine(model, rowCapacity: 16, maxSegments: 4);
+        var caches = Enumerable.Range(0, 4).Select(_ => engine.CreateCache(64)).ToArray();
+        var token = new[] { 1, 2, 3, 4 };
+        var segments = caches.Select((c, i) => new ForwardSegment(c, token.AsMemory(i, 1))).ToArray();
+        var logits = new float[4 * model.Config.VocabSize];
+        for (int i = 0; i < 5; i++) engine.Forward(segments, logits);   // warm-up: JIT, thread-local scratch
+        // This thread only: tests run in parallel, and pool workers allocate just their thread-local scratch once.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) engine.Forward(segments, logits);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1024, $"20 decode steps allocated {allocated} bytes");
+        foreach (var c in caches) c.Dispose();
+    }
+}

@@ -72,6 +72,23 @@ public class TokenSamplerTests
         Assert.Equal(0, counts[3] + counts[4] + counts[5]);
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(2f)]
+    public void Plain_sampling_follows_the_tempered_softmax(float temperature)
+    {
+        float[] logits = [1f, 0f, -1f, 0.5f];
+        var sampler = new TokenSampler(logits.Length);
+        var rng = new Rng(12);
+        var counts = new int[logits.Length];
+        const int draws = 20000;
+        var o = new SamplingOptions { Temperature = temperature };
+        for (int i = 0; i < draws; i++) counts[sampler.Sample(logits, o, rng).Id]++;
+        double z = logits.Sum(l => Math.Exp(l / temperature));
+        for (int i = 0; i < logits.Length; i++)
+            Assert.Equal(Math.Exp(logits[i] / temperature) / z, counts[i] / (double)draws, 0.015);
+    }
+
     [Fact]
     public void Greedy_takes_the_argmax_and_log_probs_are_the_plain_softmax()
     {

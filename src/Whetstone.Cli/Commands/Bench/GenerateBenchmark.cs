@@ -8,8 +8,8 @@ namespace Whetstone.Cli.Commands.Bench;
 /// <summary>Figures of one model in <c>whet bench generate</c>.</summary>
 internal sealed record GenerateBenchResult(
     string Model, long Parameters, long WeightBytes, int PromptTokens, double PrefillTokensPerSecond,
-    IReadOnlyList<DecodeBenchResult> Decode, double BandwidthBoundTokensPerSecond, double Batch1OverBound,
-    double Batch8OverBatch1, long PeakWorkingSetBytes);
+    IReadOnlyList<DecodeBenchResult> Decode, double ReadBoundTokensPerSecond, double Batch1OverReadBound,
+    double CopyBoundTokensPerSecond, double Batch1OverCopyBound, double Batch8OverBatch1, long PeakWorkingSetBytes);
 
 /// <summary>Decode throughput at one batch size.</summary>
 internal sealed record DecodeBenchResult(int Batch, int Steps, double MedianStepMilliseconds, double TokensPerSecond);
@@ -39,8 +39,45 @@ internal static class GenerateBenchmark
         return Median(samples);
     }
 
+    /// <summary>
+    /// Read bandwidth in bytes/s: a sum over a 512 MB float array split across the compute threads, as decoding
+    /// streams its weights (median of several passes).
+    /// </summary>
+    public static unsafe double ReadBandwidth(int repeats = 7)
+    {
+        const int floats = 128 << 20;
+        var data = GC.AllocateUninitializedArray<float>(floats, pinned: true);
+        data.AsSpan().Fill(1f);
+        var partial = new double[1024];
+        var samples = new List<double>();
+        fixed (float* p = data)
+        fixed (double* sums = partial)
+        {
+            var body = new SumBody { Data = p, Sums = sums, Chunk = floats / 1024 };
+            for (int i = 0; i < repeats + 1; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Whetstone.Tensors.Threading.ComputePool.For(1024, body);
+                double sec = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if (i > 0) samples.Add(4.0 * floats / sec);
+            }
+        }
+        if (partial.Sum() != floats) throw new InvalidOperationException("read-bandwidth sum is wrong");
+        return Median(samples);
+    }
+
+    private unsafe struct SumBody : Whetstone.Tensors.Threading.IComputeLoopBody
+    {
+        public float* Data;
+        public double* Sums;
+        public int Chunk;
+
+        public readonly void Invoke(int index) =>
+            Sums[index] = System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(Data + (long)index * Chunk, Chunk));
+    }
+
     /// <summary>Runs one model: prefill, decode at each batch size, bandwidth bound.</summary>
-    public static GenerateBenchResult Run(string name, ModelConfig config, double copyBandwidth, int promptTokens,
+    public static GenerateBenchResult Run(string name, ModelConfig config, int promptTokens,
         IReadOnlyList<(int Batch, int Steps)> decodePlan, int prefillRepeats, Action<string>? log)
     {
         log?.Invoke($"{name}: initialising {config.ParameterCount() / 1e6:F1}M random weights…");
@@ -88,11 +125,22 @@ internal static class GenerateBenchmark
 
         // Batch-1 bound: every weight is read once per token (the tied embedding once, as lm_head).
         long weightBytes = config.ParameterCount() * sizeof(float);
-        double bound = copyBandwidth / weightBytes;
         double b1 = decode.FirstOrDefault(d => d.Batch == 1)?.TokensPerSecond ?? double.NaN;
         double b8 = decode.FirstOrDefault(d => d.Batch == 8)?.TokensPerSecond ?? double.NaN;
         return new GenerateBenchResult(name, config.ParameterCount(), weightBytes, promptTokens, prefillRate, decode,
-            bound, b1 / bound, b8 / b1, Process.GetCurrentProcess().PeakWorkingSet64);
+            double.NaN, double.NaN, double.NaN, double.NaN, b8 / b1, Process.GetCurrentProcess().PeakWorkingSet64);
+    }
+
+    /// <summary>Fills in the batch-1 bounds: weight bytes per token ÷ each bandwidth.</summary>
+    public static GenerateBenchResult WithBounds(GenerateBenchResult r, double copyBandwidth, double readBandwidth)
+    {
+        double b1 = r.Decode.FirstOrDefault(d => d.Batch == 1)?.TokensPerSecond ?? double.NaN;
+        double readBound = readBandwidth / r.WeightBytes, copyBound = copyBandwidth / r.WeightBytes;
+        return r with
+        {
+            ReadBoundTokensPerSecond = readBound, Batch1OverReadBound = b1 / readBound,
+            CopyBoundTokensPerSecond = copyBound, Batch1OverCopyBound = b1 / copyBound,
+        };
     }
 
     private static double Median(List<double> samples)
