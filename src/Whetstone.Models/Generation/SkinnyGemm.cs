@@ -28,6 +28,9 @@ internal static unsafe class SkinnyGemm
     // the pool's per-index cost is noise.
     private const int ChunkBytes = 96 * 1024;
 
+    // x up to this size (half a typical L1) is kept whole in L1 and W is streamed once, block by block.
+    private const int XInL1Bytes = 24 * 1024;
+
     /// <summary>y = x·Wᵀ, overwriting y. Row strides are k for x and W and n for y.</summary>
     public static void Multiply(float* x, int m, int k, float* w, int n, float* y) =>
         Multiply(x, m, k, new Target(w, n, y), default, default);
@@ -81,29 +84,50 @@ internal static unsafe class SkinnyGemm
             int n = t.N, k = K;
             int j0 = index * RowsPerChunk, j1 = Math.Min(n, j0 + RowsPerChunk);
             float* W = t.W, Y = t.Y;
-            // Rows of x outermost: a 4-row block of x (4·k floats) stays in L1 while the chunk's W rows stream
-            // past, from memory the first time and from L2 after (a chunk is about 96 KB).
-            int r = 0;
-            for (; r + 4 <= M; r += 4)
+            if ((long)M * k * sizeof(float) <= XInL1Bytes)
             {
-                float* x = X + (long)r * k;
+                // All of x fits in L1: W rows outermost, each 4-row block of W is fetched once and used by every x
+                // row at once, so the memory stream and the arithmetic overlap.
                 int j = j0;
                 for (; j + 4 <= j1; j += 4)
-                    if (Wide) Block4x4512(W + (long)j * k, x, k, Y + (long)r * n + j, n);
-                    else Block4x4(W + (long)j * k, x, k, Y + (long)r * n + j, n);
+                {
+                    float* w = W + (long)j * k;
+                    int r = 0;
+                    for (; r + 4 <= M; r += 4)
+                        if (Wide) Block4x4512(w, X + (long)r * k, k, Y + (long)r * n + j, n);
+                        else Block4x4(w, X + (long)r * k, k, Y + (long)r * n + j, n);
+                    for (; r < M; r++)
+                        if (Wide) Block4x1512(w, X + (long)r * k, k, Y + (long)r * n + j);
+                        else Block4x1(w, X + (long)r * k, k, Y + (long)r * n + j);
+                }
+                for (; j < j1; j++)
+                    for (int r = 0; r < M; r++)
+                        Y[(long)r * n + j] = Wide ? Dot512(W + (long)j * k, X + (long)r * k, k) : Dot(W + (long)j * k, X + (long)r * k, k);
+                return;
+            }
+            // Rows of x outermost: a 4-row block of x stays in L1 while the chunk's W rows stream past, from memory
+            // the first time and from L2 after (a chunk is about 96 KB).
+            int rr = 0;
+            for (; rr + 4 <= M; rr += 4)
+            {
+                float* x = X + (long)rr * k;
+                int j = j0;
+                for (; j + 4 <= j1; j += 4)
+                    if (Wide) Block4x4512(W + (long)j * k, x, k, Y + (long)rr * n + j, n);
+                    else Block4x4(W + (long)j * k, x, k, Y + (long)rr * n + j, n);
                 for (; j < j1; j++)
                     for (int i = 0; i < 4; i++)
-                        Y[(long)(r + i) * n + j] = Wide ? Dot512(W + (long)j * k, x + (long)i * k, k) : Dot(W + (long)j * k, x + (long)i * k, k);
+                        Y[(long)(rr + i) * n + j] = Wide ? Dot512(W + (long)j * k, x + (long)i * k, k) : Dot(W + (long)j * k, x + (long)i * k, k);
             }
-            for (; r < M; r++)
+            for (; rr < M; rr++)
             {
-                float* x = X + (long)r * k;
+                float* x = X + (long)rr * k;
                 int j = j0;
                 for (; j + 4 <= j1; j += 4)
-                    if (Wide) Block4x1512(W + (long)j * k, x, k, Y + (long)r * n + j);
-                    else Block4x1(W + (long)j * k, x, k, Y + (long)r * n + j);
+                    if (Wide) Block4x1512(W + (long)j * k, x, k, Y + (long)rr * n + j);
+                    else Block4x1(W + (long)j * k, x, k, Y + (long)rr * n + j);
                 for (; j < j1; j++)
-                    Y[(long)r * n + j] = Wide ? Dot512(W + (long)j * k, x, k) : Dot(W + (long)j * k, x, k);
+                    Y[(long)rr * n + j] = Wide ? Dot512(W + (long)j * k, x, k) : Dot(W + (long)j * k, x, k);
             }
         }
     }
