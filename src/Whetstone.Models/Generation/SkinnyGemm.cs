@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Whetstone.Tensors.Threading;
 
 namespace Whetstone.Models.Generation;
@@ -19,7 +20,7 @@ internal static unsafe class SkinnyGemm
 {
     // 512-bit FMAs where the CPU runs them natively (Zen 5, recent Xeons); every output of a process uses the same
     // width, so the per-output order stays canonical.
-    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated && Sse.IsSupported;
 
     /// <summary>Largest m routed here.</summary>
     public const int MaxRows = 32;
@@ -27,9 +28,6 @@ internal static unsafe class SkinnyGemm
     // Bytes of W per pool index: small enough to be re-read from L2 by every 4-row block of x, large enough that
     // the pool's per-index cost is noise.
     private const int ChunkBytes = 96 * 1024;
-
-    // x up to this size (half a typical L1) is kept whole in L1 and W is streamed once, block by block.
-    private const int XInL1Bytes = 24 * 1024;
 
     /// <summary>y = x·Wᵀ, overwriting y. Row strides are k for x and W and n for y.</summary>
     public static void Multiply(float* x, int m, int k, float* w, int n, float* y) =>
@@ -84,27 +82,6 @@ internal static unsafe class SkinnyGemm
             int n = t.N, k = K;
             int j0 = index * RowsPerChunk, j1 = Math.Min(n, j0 + RowsPerChunk);
             float* W = t.W, Y = t.Y;
-            if ((long)M * k * sizeof(float) <= XInL1Bytes)
-            {
-                // All of x fits in L1: W rows outermost, each 4-row block of W is fetched once and used by every x
-                // row at once, so the memory stream and the arithmetic overlap.
-                int j = j0;
-                for (; j + 4 <= j1; j += 4)
-                {
-                    float* w = W + (long)j * k;
-                    int r = 0;
-                    for (; r + 4 <= M; r += 4)
-                        if (Wide) Block4x4512(w, X + (long)r * k, k, Y + (long)r * n + j, n);
-                        else Block4x4(w, X + (long)r * k, k, Y + (long)r * n + j, n);
-                    for (; r < M; r++)
-                        if (Wide) Block4x1512(w, X + (long)r * k, k, Y + (long)r * n + j);
-                        else Block4x1(w, X + (long)r * k, k, Y + (long)r * n + j);
-                }
-                for (; j < j1; j++)
-                    for (int r = 0; r < M; r++)
-                        Y[(long)r * n + j] = Wide ? Dot512(W + (long)j * k, X + (long)r * k, k) : Dot(W + (long)j * k, X + (long)r * k, k);
-                return;
-            }
             // Rows of x outermost: a 4-row block of x stays in L1 while the chunk's W rows stream past, from memory
             // the first time and from L2 after (a chunk is about 96 KB).
             int rr = 0;
@@ -253,8 +230,15 @@ internal static unsafe class SkinnyGemm
         Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
         Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
         int p = 0;
+        float* next = w + 4L * k;        // the next 4-row block of W, fetched while this one is multiplied
         for (; p + 16 <= k; p += 16)
         {
+            // The multiply-heavy loop issues too few loads to keep memory busy on its own; without this the
+            // first pass over a chunk of W runs at a third of the bandwidth batch 1 gets.
+            Sse.Prefetch0(next + p);
+            Sse.Prefetch0(next + k + p);
+            Sse.Prefetch0(next + 2 * k + p);
+            Sse.Prefetch0(next + 3 * k + p);
             var v0 = Vector512.Load(w + p);
             var v1 = Vector512.Load(w1 + p);
             var v2 = Vector512.Load(w2 + p);
