@@ -52,7 +52,7 @@ public class ComputePoolTests
     [Theory]
     [InlineData(1, 1)]
     [InlineData(2, 1)]
-    [InlineData(2, 1000)]
+    [InlineData(2, 300)]
     [InlineData(3, 257)]
     [InlineData(4, 3)]
     public unsafe void RunsEveryIndexExactlyOnce(int threads, int count)

@@ -27,6 +27,9 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     // Each packed operand (A slab, B panel) holds at most this many floats (16 MiB).
     private const long PanelBudget = 1L << 22;
 
+    // Floats of packed B one task walks through (1 MiB), so that tasks on other A blocks find it in cache.
+    private const long ChunkBudget = 1L << 18;
+
     /// <summary>C = alpha·op(A)·op(B) + beta·C with validated arguments.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(bool parallel, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
@@ -75,9 +78,12 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                 int mBlocks = DivUp(mb, TKernel.MC);
                 int mc = RoundUp(DivUp(mb, mBlocks), mr);
                 new Span<int>(flagsA, slices * mBlocks).Clear();
+                // Enough tasks to balance threads, and each task's B columns (K deep) small enough (≤ 1 MiB)
+                // to be reused from cache by the next tasks, which take the other A blocks of the same chunk.
                 int chunkSlivers = parallel
                     ? Math.Clamp((int)((long)bSlivers * mBlocks / (8L * threads)), 1, bSlivers)
                     : bSlivers;
+                chunkSlivers = Math.Min(chunkSlivers, (int)Math.Max(1, ChunkBudget / ((long)k * nr)));
                 int nChunks = DivUp(bSlivers, chunkSlivers);
                 var body = new PanelBody
                 {
@@ -138,10 +144,11 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
         public readonly void Invoke(int index)
         {
             int mr = TKernel.MR, nr = TKernel.NR, kcMax = TKernel.KC;
-            // Skewed order: tasks that start together work on different A blocks AND different B slivers,
-            // so they pack in parallel instead of waiting on each other's packing.
+            // Tasks run in waves of MBlocks, one per A block. Within a wave each block takes a different chunk
+            // of B (shifted by the block number), so threads that start together never wait on each other's
+            // packing; a chunk comes back in the next wave, for the next block, while still in cache.
             int block = index % MBlocks;
-            int chunk = (index / MBlocks + block * Math.Max(1, NChunks / MBlocks)) % NChunks;
+            int chunk = (index / MBlocks + block) % NChunks;
             int rowStart = block * Mc, rowEnd = Math.Min(Rows, rowStart + Mc);
             if (rowStart >= Rows)
                 return;
@@ -158,8 +165,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
                 int* aFlag = FlagsA + slice * MBlocks + block;
                 if (Claim(aFlag))
                 {
-                    for (int row = rowStart; row < rowEnd; row += mr)
-                        GemmPacking.PackA(TransA, A, Lda, row, Math.Min(mr, rowEnd - row), pc, kc, mr, aSlice + (nint)row * kc);
+                    GemmPacking.PackABlock(TransA, A, Lda, rowStart, rowEnd - rowStart, pc, kc, mr, aSlice + (nint)rowStart * kc);
                     Publish(aFlag);
                 }
 

@@ -7,7 +7,7 @@ namespace Whetstone.Tensors.Kernels;
 /// 128-bit micro-kernel (SSE, NEON): a 6×8 tile of C in 12 accumulators. Uses fused
 /// multiply-add where the hardware has it (MultiplyAddEstimate), separate multiply and add otherwise.
 /// </summary>
-/// <remarks>Unrolled by hand (rows × vectors) so every accumulator stays in a register.</remarks>
+/// <remarks>Fully unrolled (rows × vectors, written out by a small generator) so every accumulator stays in a register.</remarks>
 internal readonly unsafe struct GemmMicroKernel128 : IGemmMicroKernel
 {
     public static int MR => 6;

@@ -7,7 +7,7 @@ namespace Whetstone.Tensors.Kernels;
 /// <summary>
 /// AVX2+FMA micro-kernel: a 6×16 tile of C in 12 ymm accumulators (of 16 registers).
 /// </summary>
-/// <remarks>Unrolled by hand (rows × vectors) so every accumulator stays in a register.</remarks>
+/// <remarks>Fully unrolled (rows × vectors, written out by a small generator) so every accumulator stays in a register.</remarks>
 internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
 {
     public static int MR => 6;

@@ -8,7 +8,7 @@ namespace Whetstone.Tensors.Kernels;
 /// AVX-512 micro-kernel: a 12×32 tile of C held in 24 zmm accumulators. Per k step it loads
 /// two 16-float vectors of the packed B sliver and broadcasts each of the MR packed A values.
 /// </summary>
-/// <remarks>Unrolled by hand (rows × vectors) so every accumulator stays in a register.</remarks>
+/// <remarks>Fully unrolled (rows × vectors, written out by a small generator) so every accumulator stays in a register.</remarks>
 internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
 {
     public static int MR => 12;

@@ -25,6 +25,42 @@ internal static unsafe class GemmPacking
             CopyAlongWidth(a + (nint)p0 * lda + row0, lda, rows, kc, mr, dst); // A stored (k, m): rows of storage are k steps
     }
 
+    /// <summary>
+    /// Packs op(A)[row0 .. row0+rows, p0 .. p0+kc] as consecutive (kc, mr) slivers, the last one zero-padded.
+    /// Transposed A is walked one stored row (one k step) at a time across all slivers, so each source line is
+    /// read once; sliver by sliver, a 2 KiB-strided walk would thrash a few L1 sets and re-read every line.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackABlock(Transpose transA, float* a, int lda, int row0, int rows, int p0, int kc, int mr, float* dst)
+    {
+        if (transA == Transpose.None)
+        {
+            for (int r = 0; r < rows; r += mr)
+                PackA(transA, a, lda, row0 + r, Math.Min(mr, rows - r), p0, kc, mr, dst + (nint)r * kc);
+            return;
+        }
+        int fullSlivers = rows / mr, tail = rows - fullSlivers * mr;
+        nint sliverStride = (nint)mr * kc;
+        for (int p = 0; p < kc; p++)
+        {
+            float* s = a + (nint)(p0 + p) * lda + row0;
+            float* d = dst + (nint)p * mr;
+            for (int r = 0; r < fullSlivers; r++, s += mr, d += sliverStride)
+            {
+                int j = 0;
+                for (; j + 4 <= mr; j += 4)
+                    Vector128.Store(Vector128.Load(s + j), d + j);
+                for (; j < mr; j++) d[j] = s[j];
+            }
+            if (tail > 0)
+            {
+                int j = 0;
+                for (; j < tail; j++) d[j] = s[j];
+                for (; j < mr; j++) d[j] = 0f;
+            }
+        }
+    }
+
     /// <summary>Packs op(B)[p0 .. p0+kc, col0 .. col0+cols] into a (kc, nr) sliver; cols ≤ nr.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(Transpose transB, float* b, int ldb, int p0, int kc, int col0, int cols, int nr, float* dst)
@@ -39,17 +75,14 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyAlongWidth(float* src, int ld, int count, int kc, int width, float* dst)
     {
-        if (count == width)
-        {
-            for (int p = 0; p < kc; p++)
-                Buffer.MemoryCopy(src + (nint)p * ld, dst + (nint)p * width, width * sizeof(float), width * sizeof(float));
-            return;
-        }
         for (int p = 0; p < kc; p++)
         {
             float* s = src + (nint)p * ld;
             float* d = dst + (nint)p * width;
             int j = 0;
+            // Inline vector copies: a library memmove call per 12- or 32-float row would cost more than the copy.
+            for (; j + 4 <= count; j += 4)
+                Vector128.Store(Vector128.Load(s + j), d + j);
             for (; j < count; j++) d[j] = s[j];
             for (; j < width; j++) d[j] = 0f;
         }
