@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Whetstone.Tensors.Kernels;
 using Whetstone.Tensors.Threading;
@@ -33,6 +34,22 @@ internal unsafe struct AttentionBody : IComputeLoopBody
         var scores = _scores is { } s && s.Length >= need ? s : _scores = new float[Math.Max(need, 4096)];
         fixed (float* p = scores)
         {
+            if (rows == 1)
+            {
+                // A decoding step: one query against the cache, without the GEMM's set-up cost (it dominates at
+                // a few dozen keys, and there are batch × heads × layers of these per step).
+                var qs = new ReadOnlySpan<float>(q, HeadDim);
+                float* kh = Keys[piece] + headOffset, vh = Values[piece] + headOffset;
+                for (int j = 0; j < keys; j++)
+                    p[j] = TensorPrimitives.Dot(qs, new ReadOnlySpan<float>(kh + (long)j * HeadDim, HeadDim));
+                var row = new Span<float>(p, keys);
+                AttentionSoftmaxKernel.Forward(row, row, 1, keys, Scale, causal: false, offset: 0);
+                var output = new Span<float>(o, HeadDim);
+                output.Clear();
+                for (int j = 0; j < keys; j++)
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(vh + (long)j * HeadDim, HeadDim), p[j], output, output);
+                return;
+            }
             // Nested inside the pool loop, these GEMMs run on this thread.
             Gemm.Multiply(Transpose.None, Transpose.Transposed, rows, keys, HeadDim, 1f,
                 q, stride, Keys[piece] + headOffset, HeadDim, 0f, p, keys);

@@ -21,6 +21,7 @@ public sealed class TokenSampler
     private readonly int[] _bucketCount = new int[Buckets];
     private readonly double[] _bucketMass = new double[Buckets];
     private readonly DescendingProbability _order;
+    private float _max, _sum;
 
     /// <summary>Creates a sampler for logits rows of <paramref name="vocabSize"/>.</summary>
     public TokenSampler(int vocabSize)
@@ -45,8 +46,16 @@ public sealed class TokenSampler
         ArgumentNullException.ThrowIfNull(rng);
         if (logits.Length != VocabSize)
             throw new ArgumentException($"Sample: {logits.Length} logits, the sampler was built for {VocabSize}.", nameof(logits));
-        int id = options.Temperature == 0f || options.TopK == 1 ? ArgMax(logits) : Draw(logits, options, rng);
-        return new SampledToken(id, logits[id] - LogSumExp(logits));
+        if (options.Temperature == 0f || options.TopK == 1)
+        {
+            int best = ArgMax(logits);
+            return new SampledToken(best, logits[best] - LogSumExp(logits));
+        }
+        // At temperature 1 the sampling pass's exponentials give the log-sum-exp for free; otherwise it is its own pass.
+        float lse = options.Temperature == 1f ? float.NaN : LogSumExp(logits);
+        int id = Draw(logits, options, rng);
+        if (options.Temperature == 1f) lse = _max + MathF.Log(_sum);
+        return new SampledToken(id, logits[id] - lse);
     }
 
     /// <summary>log Σ exp(logits), vectorised through the probability scratch.</summary>
@@ -82,7 +91,7 @@ public sealed class TokenSampler
         {
             // Plain softmax sampling (RL's default): no candidate list, one vectorised sum and one early-exit scan.
             var probs = Probabilities(logits, o.Temperature);
-            double target = rng.NextDouble() * TensorPrimitives.Sum(probs), running = 0;
+            double target = rng.NextDouble() * _sum, running = 0;
             for (int i = 0; i < probs.Length; i++)
             {
                 running += probs[i];
@@ -172,14 +181,18 @@ public sealed class TokenSampler
         return m;
     }
 
-    /// <summary>Unnormalised probabilities exp((l − max)/T) into the scratch; the top token gets 1.</summary>
+    /// <summary>
+    /// Unnormalised probabilities exp((l − max)/T) into the scratch (the top token gets 1); their sum and the max
+    /// logit are kept in <see cref="_sum"/> and <see cref="_max"/>.
+    /// </summary>
     private Span<float> Probabilities(ReadOnlySpan<float> logits, float temperature)
     {
         var probs = _probs.AsSpan(0, logits.Length);
-        float max = TensorPrimitives.Max(logits);
-        TensorPrimitives.Subtract(logits, max, probs);
-        TensorPrimitives.Multiply(probs, 1f / temperature, probs);
+        _max = TensorPrimitives.Max(logits);
+        TensorPrimitives.Subtract(logits, _max, probs);
+        if (temperature != 1f) TensorPrimitives.Multiply(probs, 1f / temperature, probs);
         TensorPrimitives.Exp(probs, probs);
+        _sum = TensorPrimitives.Sum(probs);
         return probs;
     }
 

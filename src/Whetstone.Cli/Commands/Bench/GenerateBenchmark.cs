@@ -1,32 +1,40 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using Whetstone.Models.Configuration;
 using Whetstone.Models.Generation;
 using Whetstone.Models.Transformer;
+using Whetstone.Tensors.Threading;
 
 namespace Whetstone.Cli.Commands.Bench;
 
 /// <summary>Figures of one model in <c>whet bench generate</c>.</summary>
 internal sealed record GenerateBenchResult(
     string Model, long Parameters, long WeightBytes, int PromptTokens, double PrefillTokensPerSecond,
-    IReadOnlyList<DecodeBenchResult> Decode, double ReadBoundTokensPerSecond, double Batch1OverReadBound,
-    double CopyBoundTokensPerSecond, double Batch1OverCopyBound, double Batch8OverBatch1, long PeakWorkingSetBytes);
+    IReadOnlyList<DecodeBenchResult> Decode, int Rounds, double ReadBandwidthBytesPerSecond, double ReadBoundTokensPerSecond,
+    double Batch1OverReadBound, double Batch8OverBatch1, long PeakWorkingSetBytes)
+{
+    /// <summary>Copy bandwidth of the run (bytes read + written per second), filled in at the end.</summary>
+    public double CopyBoundTokensPerSecond { get; init; } = double.NaN;
+}
 
 /// <summary>Decode throughput at one batch size.</summary>
-internal sealed record DecodeBenchResult(int Batch, int Steps, double MedianStepMilliseconds, double TokensPerSecond);
+internal sealed record DecodeBenchResult(int Batch, double MedianStepMilliseconds, double TokensPerSecond);
 
 /// <summary>
-/// Random-weight generation benchmark: prefill of a prompt, then batched decode steps through <see cref="Generator"/>
-/// (temperature-1 sampling included), medians over repetitions; and the memory-bandwidth bound of batch-1 decoding.
+/// Random-weight generation benchmark. The machine is shared and noisy, so the quantities that are compared are
+/// measured in interleaved rounds: each round times one decode step at every batch size and one read-bandwidth
+/// sample; ratios (batch 8 / batch 1, batch 1 / bound) are per round, then the median over rounds is reported.
 /// </summary>
 internal static class GenerateBenchmark
 {
-    /// <summary>STREAM-style copy bandwidth in bytes/s (bytes read + bytes written), median of several copies of a 256 MB array.</summary>
+    private const int ProbeFloats = 32 << 20;     // 128 MB: four times the L3
+
+    /// <summary>STREAM-style copy bandwidth in bytes/s (bytes read + bytes written) of a 256 MB memcpy on one thread, median of several.</summary>
     public static unsafe double CopyBandwidth(int repeats = 7)
     {
         const long bytes = 256L << 20;
         var src = new byte[bytes];
         var dst = new byte[bytes];
-        new Random(1).NextBytes(src.AsSpan(0, 1 << 20));
         var samples = new List<double>();
         fixed (byte* s = src, d = dst)
             for (int i = 0; i < repeats + 1; i++)
@@ -34,51 +42,37 @@ internal static class GenerateBenchmark
                 long start = Stopwatch.GetTimestamp();
                 Buffer.MemoryCopy(s, d, bytes, bytes);
                 double sec = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                if (i > 0) samples.Add(2.0 * bytes / sec);   // first copy faults the pages in
+                if (i > 0) samples.Add(2.0 * bytes / sec);   // the first copy faults the pages in
             }
         return Median(samples);
     }
 
-    /// <summary>
-    /// Read bandwidth in bytes/s: a sum over a 512 MB float array split across the compute threads, as decoding
-    /// streams its weights (median of several passes).
-    /// </summary>
-    public static unsafe double ReadBandwidth(int repeats = 7)
+    /// <summary>One read-bandwidth sample in bytes/s: a sum over the probe array split across the compute threads, as decoding streams weights.</summary>
+    private static unsafe double ReadBandwidthSample(float[] probe, double[] partial)
     {
-        const int floats = 128 << 20;
-        var data = GC.AllocateUninitializedArray<float>(floats, pinned: true);
-        data.AsSpan().Fill(1f);
-        var partial = new double[1024];
-        var samples = new List<double>();
-        fixed (float* p = data)
+        fixed (float* p = probe)
         fixed (double* sums = partial)
         {
-            var body = new SumBody { Data = p, Sums = sums, Chunk = floats / 1024 };
-            for (int i = 0; i < repeats + 1; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                Whetstone.Tensors.Threading.ComputePool.For(1024, body);
-                double sec = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                if (i > 0) samples.Add(4.0 * floats / sec);
-            }
+            var body = new SumBody { Data = p, Sums = sums, Chunk = probe.Length / partial.Length };
+            long start = Stopwatch.GetTimestamp();
+            ComputePool.For(partial.Length, body);
+            return 4.0 * probe.Length / Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
-        if (partial.Sum() != floats) throw new InvalidOperationException("read-bandwidth sum is wrong");
-        return Median(samples);
     }
 
-    private unsafe struct SumBody : Whetstone.Tensors.Threading.IComputeLoopBody
+    private unsafe struct SumBody : IComputeLoopBody
     {
         public float* Data;
         public double* Sums;
         public int Chunk;
 
         public readonly void Invoke(int index) =>
-            Sums[index] = System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(Data + (long)index * Chunk, Chunk));
+            Sums[index] = TensorPrimitives.Sum(new ReadOnlySpan<float>(Data + (long)index * Chunk, Chunk));
     }
 
-    /// <summary>Runs one model: prefill, decode at each batch size, bandwidth bound.</summary>
-    public static GenerateBenchResult Run(string name, ModelConfig config, int promptTokens,
-        IReadOnlyList<(int Batch, int Steps)> decodePlan, int prefillRepeats, Action<string>? log)
+    /// <summary>Runs one model: prefill, then interleaved rounds of decode steps at each batch size and bandwidth samples.</summary>
+    public static GenerateBenchResult Run(string name, ModelConfig config, int promptTokens, int[] batches, int rounds,
+        int prefillRepeats, Action<string>? log)
     {
         log?.Invoke($"{name}: initialising {config.ParameterCount() / 1e6:F1}M random weights…");
         using var model = TransformerModel.Create(config, seed: 1);
@@ -100,47 +94,59 @@ internal static class GenerateBenchmark
             }
         }
         double prefillRate = promptTokens / Median(prefill);
-        log?.Invoke($"{name}: prefill {promptTokens} tokens: {prefillRate:F1} tokens/s");
+        log?.Invoke($"{name}: prefill {promptTokens} tokens: {prefillRate:F1} tokens/s (median of {prefillRepeats})");
 
-        // Decode: B sequences with 16-token prompts; the first Step prefills, the rest are timed one by one.
-        var decode = new List<DecodeBenchResult>();
-        foreach (var (batch, steps) in decodePlan)
+        // Decode: one generator per batch size, B sequences with 16-token prompts; the first Step prefills, one more warms up.
+        var generators = batches.Select(b =>
         {
-            using var gen = new Generator(model, new GeneratorOptions { MaxBatchSize = batch, MaxSequenceLength = 16 + steps + 4 });
-            for (int b = 0; b < batch; b++)
-                gen.Add(new GenerationRequest(Prompt(16), new SamplingOptions { Seed = (ulong)b, MaxNewTokens = steps + 3, StopTokenIds = [] }));
+            var gen = new Generator(model, new GeneratorOptions { MaxBatchSize = b, MaxSequenceLength = 16 + rounds + 4 });
+            for (int i = 0; i < b; i++)
+                gen.Add(new GenerationRequest(Prompt(16), new SamplingOptions { Seed = (ulong)i, MaxNewTokens = rounds + 3, StopTokenIds = [] }));
             gen.Step();
-            gen.Step();                                          // warm-up decode step
-            var times = new List<double>();
-            for (int s = 0; s < steps; s++)
+            gen.Step();
+            return gen;
+        }).ToList();
+        long peak = Process.GetCurrentProcess().PeakWorkingSet64;      // before the bandwidth probe is allocated
+
+        var probe = GC.AllocateUninitializedArray<float>(ProbeFloats, pinned: true);
+        probe.AsSpan().Fill(1f);
+        var partial = new double[256];
+        ReadBandwidthSample(probe, partial);
+        long weightBytes = config.ParameterCount() * sizeof(float);     // every weight read once per token (tied embedding once, as lm_head)
+        var stepTimes = batches.Select(_ => new List<double>()).ToList();
+        var bandwidth = new List<double>();
+        var boundRatio = new List<double>();
+        var batchRatio = new List<double>();
+        int i1 = Array.IndexOf(batches, 1), i8 = Array.IndexOf(batches, 8);
+        for (int r = 0; r < rounds; r++)
+        {
+            double bw = ReadBandwidthSample(probe, partial);
+            bandwidth.Add(bw);
+            for (int b = 0; b < batches.Length; b++)
             {
                 long start = Stopwatch.GetTimestamp();
-                gen.Step();
-                times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                generators[b].Step();
+                stepTimes[b].Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
-            double median = Median(times);
-            decode.Add(new DecodeBenchResult(batch, steps, median * 1e3, batch / median));
-            log?.Invoke($"{name}: decode batch {batch}: {batch / median:F1} tokens/s ({median * 1e3:F1} ms/step)");
+            if (i1 >= 0)
+            {
+                double b1Rate = 1 / stepTimes[i1][^1];
+                boundRatio.Add(b1Rate / (bw / weightBytes));
+                if (i8 >= 0) batchRatio.Add(8 / stepTimes[i8][^1] / b1Rate);
+            }
         }
+        foreach (var g in generators) g.Dispose();
 
-        // Batch-1 bound: every weight is read once per token (the tied embedding once, as lm_head).
-        long weightBytes = config.ParameterCount() * sizeof(float);
-        double b1 = decode.FirstOrDefault(d => d.Batch == 1)?.TokensPerSecond ?? double.NaN;
-        double b8 = decode.FirstOrDefault(d => d.Batch == 8)?.TokensPerSecond ?? double.NaN;
-        return new GenerateBenchResult(name, config.ParameterCount(), weightBytes, promptTokens, prefillRate, decode,
-            double.NaN, double.NaN, double.NaN, double.NaN, b8 / b1, Process.GetCurrentProcess().PeakWorkingSet64);
-    }
-
-    /// <summary>Fills in the batch-1 bounds: weight bytes per token ÷ each bandwidth.</summary>
-    public static GenerateBenchResult WithBounds(GenerateBenchResult r, double copyBandwidth, double readBandwidth)
-    {
-        double b1 = r.Decode.FirstOrDefault(d => d.Batch == 1)?.TokensPerSecond ?? double.NaN;
-        double readBound = readBandwidth / r.WeightBytes, copyBound = copyBandwidth / r.WeightBytes;
-        return r with
+        var decode = batches.Select((b, i) =>
         {
-            ReadBoundTokensPerSecond = readBound, Batch1OverReadBound = b1 / readBound,
-            CopyBoundTokensPerSecond = copyBound, Batch1OverCopyBound = b1 / copyBound,
-        };
+            double median = Median(stepTimes[i]);
+            log?.Invoke($"{name}: decode batch {b}: {b / median:F1} tokens/s ({median * 1e3:F1} ms/step, median of {rounds})");
+            return new DecodeBenchResult(b, median * 1e3, b / median);
+        }).ToList();
+        double readBw = Median(bandwidth);
+        return new GenerateBenchResult(name, config.ParameterCount(), weightBytes, promptTokens, prefillRate, decode, rounds,
+            readBw, readBw / weightBytes, boundRatio.Count > 0 ? Median(boundRatio) : double.NaN,
+            batchRatio.Count > 0 ? Median(batchRatio) : double.NaN, peak);
     }
 
     private static double Median(List<double> samples)
