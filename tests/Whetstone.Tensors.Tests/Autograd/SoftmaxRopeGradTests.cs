@@ -17,6 +17,21 @@ public class SoftmaxRopeGradTests
         GradCheck.Check((t, x) => t.AttentionSoftmax(x[0], 0.7f, causal: true, offset: 2), [new Shape(2, 2, 4)]);
 
     [Fact]
+    public void AttentionSoftmax_LeftPaddedBatch()
+    {
+        int[] firstKeys = [0, 2];
+        GradCheck.Check((t, x) => t.AttentionSoftmax(x[0], 0.5f, causal: true, offset: 0, firstKeys), [new Shape(2, 2, 4, 4)]);
+        var rng = new Rng(10);
+        using var s = Tensor.RandomNormal(new Shape(2, 1, 4, 4), rng);
+        using var tape = new Tape();
+        var p = tape.AttentionSoftmax(s, 1f, causal: true, offset: 0, firstKeys);
+        Assert.Equal(1f, p[0, 0, 0, 0], 6);         // sequence 0 has no padding
+        Assert.Equal(0f, p[1, 0, 1, 0]);            // sequence 1: padding query row is all zero
+        Assert.Equal(0f, p[1, 0, 3, 1]);            // ... and padding keys are masked for real queries
+        Assert.Equal(1f, p[1, 0, 2, 2], 6);
+    }
+
+    [Fact]
     public void AttentionSoftmax_MaskedEntriesAreZero()
     {
         var rng = new Rng(9);
