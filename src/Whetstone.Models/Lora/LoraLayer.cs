@@ -57,9 +57,9 @@ public sealed class LoraLayer : ILinearExtension
     {
         if (!Active) return baseOutput;
         var input = _owner.Training && _owner.Config.Dropout > 0f ? Dropout(tape, x) : x;
-        var h = tape.Linear(input, A);                  // (..., r)
-        var delta = tape.Linear(h, B);                  // (..., out)
-        return tape.Add(baseOutput, tape.Scale(delta, Scaling));
+        // Scale the rank-r activation, not the (..., out) delta: one fewer out-sized buffer (and gradient) per layer.
+        var h = tape.Scale(tape.Linear(input, A), Scaling);   // (..., r)
+        return tape.Add(baseOutput, tape.Linear(h, B));       // (..., out)
     }
 
     /// <inheritdoc />

@@ -12,7 +12,7 @@ using Whetstone.Tensors.Threading;
 namespace Whetstone.Cli.Commands.Bench;
 
 /// <summary>
-/// <c>whet bench lora [--model qwen2.5-0.5b|small] [--length 512] [--rank 16] [--steps 3] [--json]</c>: peak memory
+/// <c>whet bench lora [--model qwen2.5-0.5b|small] [--length 512] [--rank 16] [--dropout 0.05] [--steps 3] [--json]</c>: peak memory
 /// and step time of LoRA SFT (forward + backward + AdamW on the adapters, all seven projections) on a random-weight
 /// model, fp32 weights. Peak memory is <c>Process.PeakWorkingSet64</c> of the whole process.
 /// </summary>
@@ -25,9 +25,10 @@ public static class BenchLoraCommand
         var which = new Option<string>("--model") { Description = "qwen2.5-0.5b or small (~19M).", DefaultValueFactory = _ => "qwen2.5-0.5b" };
         var length = new Option<int>("--length") { Description = "Sequence length T (batch 1).", DefaultValueFactory = _ => 512 };
         var rank = new Option<int>("--rank") { Description = "LoRA rank r (alpha = 2r).", DefaultValueFactory = _ => 16 };
+        var dropout = new Option<float>("--dropout") { Description = "lora_dropout.", DefaultValueFactory = _ => 0.05f };
         var steps = new Option<int>("--steps") { Description = "Training steps to time (median reported).", DefaultValueFactory = _ => 3 };
         var command = new Command("lora", "Peak memory and step time of LoRA SFT forward+backward on a random-weight model.");
-        foreach (var o in new Option[] { json, which, length, rank, steps }) command.Options.Add(o);
+        foreach (var o in new Option[] { json, which, length, rank, dropout, steps }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             string name = parse.GetValue(which)!;
@@ -51,7 +52,7 @@ public static class BenchLoraCommand
             long afterWeights = process.WorkingSet64;
             using var lora = LoraModel.Attach(model, new LoraConfig
             {
-                Rank = r, Alpha = 2 * r, Dropout = 0.05f, TargetModules = LoraConfig.AllProjections,
+                Rank = r, Alpha = 2 * r, Dropout = parse.GetValue(dropout), TargetModules = LoraConfig.AllProjections,
             });
             var opt = new AdamW(lora.Parameters, new AdamWOptions { LearningRate = 1e-4f });
             var rng = new Rng(1);
@@ -83,7 +84,7 @@ public static class BenchLoraCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    model = name, length = t, rank = r, steps = n, threads = ComputeThreads.Count,
+                    model = name, length = t, rank = r, dropout = lora.Config.Dropout, steps = n, threads = ComputeThreads.Count,
                     base_parameters = model.Parameters.ElementCount, adapter_parameters = lora.Parameters.ElementCount,
                     working_set_after_weights_bytes = afterWeights, peak_working_set_bytes = peak,
                     tape_pool_bytes = tape.PooledBytes, median_step_seconds = median, tokens_per_second = t / median, last_loss = loss,
@@ -91,7 +92,7 @@ public static class BenchLoraCommand
             }
             else
             {
-                Console.WriteLine($"LoRA SFT, {name} random weights (fp32), T={t}, batch 1, r={r} on all 7 projections; {ComputeThreads.Count} compute threads.");
+                Console.WriteLine($"LoRA SFT, {name} random weights (fp32), T={t}, batch 1, r={r}, dropout {lora.Config.Dropout} on all 7 projections; {ComputeThreads.Count} compute threads.");
                 Console.WriteLine($"base parameters {model.Parameters.ElementCount:N0} (frozen), adapter parameters {lora.Parameters.ElementCount:N0}");
                 Console.WriteLine($"working set after weights: {afterWeights / GiB:F2} GiB; peak working set: {peak / GiB:F2} GiB; tape pool {tape.PooledBytes / GiB:F2} GiB");
                 Console.WriteLine($"step (forward + backward + AdamW): median {median:F2} s over {n}, {t / median:F0} tokens/s; loss {loss:F4}");
