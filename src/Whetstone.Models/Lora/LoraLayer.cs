@@ -1,3 +1,4 @@
+using System.Buffers;
 using Whetstone.Models.Transformer;
 using Whetstone.Tensors;
 using Whetstone.Tensors.Autograd;
@@ -14,7 +15,6 @@ namespace Whetstone.Models.Lora;
 public sealed class LoraLayer : ILinearExtension
 {
     private readonly LoraModel _owner;
-    private float[] _scratch = [];   // (rows, r) on the inference path, grown on demand
 
     internal LoraLayer(LoraModel owner, int blockIndex, string shortName, LinearLayer layer, int rank, float scaling, Rng init)
     {
@@ -67,11 +67,16 @@ public sealed class LoraLayer : ILinearExtension
     {
         if (!Active || rows == 0) return;
         int r = Rank, k = Layer.InFeatures, n = Layer.OutFeatures;
-        if (_scratch.Length < rows * r) _scratch = new float[rows * r];
-        var h = _scratch.AsSpan(0, rows * r);
-        // h (rows, r) = x·Aᵀ; output (rows, n) += scaling·h·Bᵀ.
-        Gemm.Multiply(Transpose.None, Transpose.Transposed, rows, r, k, 1f, x[..(rows * k)], k, A.AsSpan(), k, 0f, h, r);
-        Gemm.Multiply(Transpose.None, Transpose.Transposed, rows, n, r, Scaling, h, r, B.AsSpan(), r, 1f, output[..(rows * n)], n);
+        // A pooled scratch rather than a field: engines on different threads may share one model.
+        var rented = ArrayPool<float>.Shared.Rent(rows * r);
+        try
+        {
+            LoraDelta.Add(x, A.AsSpan(), B.AsSpan(), Scaling, output, rows, k, n, r, rented);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Inverted dropout: each input element is zeroed with probability p, the rest scaled by 1/(1−p).</summary>

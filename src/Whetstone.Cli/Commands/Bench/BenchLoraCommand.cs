@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Whetstone.Models.Configuration;
+using Whetstone.Models.Generation;
 using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
 using Whetstone.Tensors;
@@ -27,8 +28,13 @@ public static class BenchLoraCommand
         var rank = new Option<int>("--rank") { Description = "LoRA rank r (alpha = 2r).", DefaultValueFactory = _ => 16 };
         var dropout = new Option<float>("--dropout") { Description = "lora_dropout.", DefaultValueFactory = _ => 0.05f };
         var steps = new Option<int>("--steps") { Description = "Training steps to time (median reported).", DefaultValueFactory = _ => 3 };
+        var decode = new Option<int>("--decode-tokens")
+        {
+            Description = "Also time batch-1 greedy decoding of this many tokens: adapters on, merged, and disabled (0 skips).",
+            DefaultValueFactory = _ => 0,
+        };
         var command = new Command("lora", "Peak memory and step time of LoRA SFT forward+backward on a random-weight model.");
-        foreach (var o in new Option[] { json, which, length, rank, dropout, steps }) command.Options.Add(o);
+        foreach (var o in new Option[] { json, which, length, rank, dropout, steps, decode }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             string name = parse.GetValue(which)!;
@@ -78,6 +84,7 @@ public static class BenchLoraCommand
             process.Refresh();
             long peak = process.PeakWorkingSet64;
             seconds.Sort();
+            var decodeSeconds = DecodeTimes(model, lora, parse.GetValue(decode));
             double median = seconds[seconds.Count / 2];
             const double GiB = 1024.0 * 1024 * 1024;
             if (asJson)
@@ -88,6 +95,7 @@ public static class BenchLoraCommand
                     base_parameters = model.Parameters.ElementCount, adapter_parameters = lora.Parameters.ElementCount,
                     working_set_after_weights_bytes = afterWeights, peak_working_set_bytes = peak,
                     tape_pool_bytes = tape.PooledBytes, median_step_seconds = median, tokens_per_second = t / median, last_loss = loss,
+                    decode_seconds_per_token = decodeSeconds,
                 }));
             }
             else
@@ -96,9 +104,42 @@ public static class BenchLoraCommand
                 Console.WriteLine($"base parameters {model.Parameters.ElementCount:N0} (frozen), adapter parameters {lora.Parameters.ElementCount:N0}");
                 Console.WriteLine($"working set after weights: {afterWeights / GiB:F2} GiB; peak working set: {peak / GiB:F2} GiB; tape pool {tape.PooledBytes / GiB:F2} GiB");
                 Console.WriteLine($"step (forward + backward + AdamW): median {median:F2} s over {n}, {t / median:F0} tokens/s; loss {loss:F4}");
+                foreach (var (mode, s) in decodeSeconds)
+                    Console.WriteLine($"batch-1 decode, {mode}: median {s * 1000:F1} ms/token");
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Median seconds per greedy decode step (batch 1, 16-token prompt) with adapters on, merged and disabled.</summary>
+    private static Dictionary<string, double> DecodeTimes(TransformerModel model, LoraModel lora, int tokens)
+    {
+        var result = new Dictionary<string, double>();
+        if (tokens <= 0) return result;
+        var rng = new Rng(3);
+        foreach (var l in lora.Layers) rng.FillNormal(l.B.AsSpan(), 0f, 0.01f);   // a trained-looking adapter, not B = 0
+        var prompt = Enumerable.Range(0, 16).Select(_ => rng.NextInt(model.Config.VocabSize)).ToArray();
+        double Time()
+        {
+            using var gen = new Generator(model, new GeneratorOptions { MaxBatchSize = 1 });
+            gen.Add(new GenerationRequest(prompt, SamplingOptions.Greedy(tokens) with { StopTokenIds = [] }));
+            gen.Step();   // prefill
+            var steps = new List<double>();
+            for (int i = 1; i < tokens; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                if (gen.Step().Count == 0) break;
+                steps.Add(sw.Elapsed.TotalSeconds);
+            }
+            steps.Sort();
+            return steps.Count == 0 ? double.NaN : steps[steps.Count / 2];
+        }
+        result["adapters on"] = Time();
+        lora.Merge();
+        result["merged"] = Time();
+        lora.Unmerge();
+        using (lora.DisableAdapters()) result["disabled"] = Time();
+        return result;
     }
 }
