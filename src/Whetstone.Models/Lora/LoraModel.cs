@@ -11,11 +11,13 @@ namespace Whetstone.Models.Lora;
 /// </summary>
 /// <remarks>
 /// The frozen reference policy of DPO/GRPO is the same model inside <see cref="DisableAdapters"/>: no second copy
-/// of the weights. Dispose detaches the adapters and frees A and B (the base model is not disposed).
+/// of the weights. Dispose detaches the adapters, frees A and B and restores the base parameters' RequiresGrad flags
+/// (the base model itself is not disposed).
 /// </remarks>
 public sealed partial class LoraModel : IDisposable
 {
     private readonly List<LoraLayer> _layers = new();
+    private readonly bool[] _baseRequiresGrad;   // restored on Dispose
     private int _disabledDepth;
     private bool _disposed;
 
@@ -23,6 +25,7 @@ public sealed partial class LoraModel : IDisposable
     {
         Model = model;
         Config = config;
+        _baseRequiresGrad = model.Parameters.Select(p => p.Value.RequiresGrad).ToArray();
         DropoutRng = new Rng(config.Seed ^ 0x9E3779B97F4A7C15UL);
     }
 
@@ -121,7 +124,10 @@ public sealed partial class LoraModel : IDisposable
         IsMerged = false;
     }
 
-    /// <summary>Removes the adapters from the model's projections (merged deltas stay in W). Idempotent.</summary>
+    /// <summary>
+    /// Removes the adapters from the model's projections (merged deltas stay in W; the base stays frozen until
+    /// <see cref="Dispose"/>). Idempotent.
+    /// </summary>
     public void Detach()
     {
         foreach (var l in _layers)
@@ -133,6 +139,7 @@ public sealed partial class LoraModel : IDisposable
     {
         if (_disposed) return;
         Detach();
+        for (int i = 0; i < _baseRequiresGrad.Length; i++) Model.Parameters[i].Value.RequiresGrad = _baseRequiresGrad[i];
         foreach (var l in _layers)
         {
             l.A.Dispose();

@@ -72,12 +72,15 @@ public class LoraMergeTests
         var (model, ids) = TinyModel("llama");
         using var _m = model;
         var plain = Logits(model, ids);
+        foreach (var p in model.Parameters) p.Value.RequiresGrad = true;
         var lora = LoraModel.Attach(model, AllTargets());
+        Assert.All(model.Parameters, p => Assert.False(p.Value.RequiresGrad));
         RandomizeB(lora, 23);
         Assert.All(model.Blocks.SelectMany(b => b.Projections()), p => Assert.NotNull(p.Layer.Extension));
         lora.Dispose();
         Assert.All(model.Blocks.SelectMany(b => b.Projections()), p => Assert.Null(p.Layer.Extension));
         Assert.Equal(plain, Logits(model, ids));
+        Assert.All(model.Parameters, p => Assert.True(p.Value.RequiresGrad));   // flags restored for full fine-tuning
         using var again = LoraModel.Attach(model, AllTargets());   // the projections are free again
     }
 }
