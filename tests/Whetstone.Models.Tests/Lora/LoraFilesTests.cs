@@ -55,6 +55,30 @@ public sealed class LoraFilesTests : IDisposable
     }
 
     [Fact]
+    public void A_bf16_adapter_file_loads_widened_to_f32()
+    {
+        var (model, ids) = TinyModel("qwen3");
+        using var _m = model;
+        Dictionary<string, float[]> saved;
+        using (var lora = LoraModel.Attach(model, LoraFixtures.AllTargets()))
+        {
+            RandomizeB(lora, 32);
+            lora.Save(_dir);
+            saved = lora.Parameters.ToDictionary(p => p.Name, p => p.Value.ToArray());
+            var tensors = lora.Parameters.Select(p => new NamedTensor(p.Name, [p.Value.Shape[0], p.Value.Shape[1]], p.Value.ToArray())).ToList();
+            SafetensorsWriter.Write(Path.Combine(_dir, LoraModel.WeightsFileName), tensors, TensorDType.BF16);
+        }
+        using var loaded = LoraModel.Load(model, _dir);
+        foreach (var p in loaded.Parameters)
+        {
+            var want = saved[p.Name];
+            var got = p.Value.ToArray();
+            for (int i = 0; i < want.Length; i++)
+                Assert.True(Math.Abs(want[i] - got[i]) <= Math.Abs(want[i]) / 128f, $"{p.Name}[{i}] {want[i]} vs {got[i]}");
+        }
+    }
+
+    [Fact]
     public void Adapter_config_json_has_the_fields_peft_writes()
     {
         var json = PeftAdapterConfig.ToJson(new LoraConfig
