@@ -13,8 +13,8 @@ using Whetstone.Tensors.Threading;
 namespace Whetstone.Cli.Commands.Bench;
 
 /// <summary>
-/// <c>whet bench lora [--model qwen2.5-0.5b|small] [--length 512] [--rank 16] [--dropout 0.05] [--steps 3] [--json]</c>: peak memory
-/// and step time of LoRA SFT (forward + backward + AdamW on the adapters, all seven projections) on a random-weight
+/// <c>whet bench lora [--model qwen2.5-0.5b|small] [--length 512] [--rank 16] [--dropout 0.05] [--targets q_proj,v_proj] [--steps 3] [--json]</c>: peak memory
+/// and step time of LoRA SFT (forward + backward + AdamW on the adapters, all seven projections unless --targets) on a random-weight
 /// model, fp32 weights. Peak memory is <c>Process.PeakWorkingSet64</c> of the whole process.
 /// </summary>
 public static class BenchLoraCommand
@@ -28,13 +28,18 @@ public static class BenchLoraCommand
         var rank = new Option<int>("--rank") { Description = "LoRA rank r (alpha = 2r).", DefaultValueFactory = _ => 16 };
         var dropout = new Option<float>("--dropout") { Description = "lora_dropout.", DefaultValueFactory = _ => 0.05f };
         var steps = new Option<int>("--steps") { Description = "Training steps to time (median reported).", DefaultValueFactory = _ => 3 };
+        var targets = new Option<string>("--targets")
+        {
+            Description = "Comma-separated projections to adapt (default: all seven).",
+            DefaultValueFactory = _ => string.Join(",", LoraConfig.AllProjections),
+        };
         var decode = new Option<int>("--decode-tokens")
         {
             Description = "Also time batch-1 greedy decoding of this many tokens: adapters on, merged, and disabled (0 skips).",
             DefaultValueFactory = _ => 0,
         };
         var command = new Command("lora", "Peak memory and step time of LoRA SFT forward+backward on a random-weight model.");
-        foreach (var o in new Option[] { json, which, length, rank, dropout, steps, decode }) command.Options.Add(o);
+        foreach (var o in new Option[] { json, which, length, rank, dropout, targets, steps, decode }) command.Options.Add(o);
         command.SetAction(parse =>
         {
             string name = parse.GetValue(which)!;
@@ -53,13 +58,21 @@ public static class BenchLoraCommand
             bool asJson = parse.GetValue(json);
             var process = Process.GetCurrentProcess();
 
+            var loraConfig = new LoraConfig
+            {
+                Rank = r, Alpha = 2 * r, Dropout = parse.GetValue(dropout),
+                TargetModules = parse.GetValue(targets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            };
+            try { loraConfig.Validate(); }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
             using var model = TransformerModel.Create(config, seed: 0);
             process.Refresh();
             long afterWeights = process.WorkingSet64;
-            using var lora = LoraModel.Attach(model, new LoraConfig
-            {
-                Rank = r, Alpha = 2 * r, Dropout = parse.GetValue(dropout), TargetModules = LoraConfig.AllProjections,
-            });
+            using var lora = LoraModel.Attach(model, loraConfig);
             var opt = new AdamW(lora.Parameters, new AdamWOptions { LearningRate = 1e-4f });
             var rng = new Rng(1);
             var ids = new int[t];
@@ -91,7 +104,7 @@ public static class BenchLoraCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    model = name, length = t, rank = r, dropout = lora.Config.Dropout, steps = n, threads = ComputeThreads.Count,
+                    model = name, length = t, rank = r, dropout = lora.Config.Dropout, targets = lora.Config.TargetModules, steps = n, threads = ComputeThreads.Count,
                     base_parameters = model.Parameters.ElementCount, adapter_parameters = lora.Parameters.ElementCount,
                     working_set_after_weights_bytes = afterWeights, peak_working_set_bytes = peak,
                     tape_pool_bytes = tape.PooledBytes, median_step_seconds = median, tokens_per_second = t / median, last_loss = loss,
@@ -100,7 +113,7 @@ public static class BenchLoraCommand
             }
             else
             {
-                Console.WriteLine($"LoRA SFT, {name} random weights (fp32), T={t}, batch 1, r={r}, dropout {lora.Config.Dropout} on all 7 projections; {ComputeThreads.Count} compute threads.");
+                Console.WriteLine($"LoRA SFT, {name} random weights (fp32), T={t}, batch 1, r={r}, dropout {lora.Config.Dropout} on {string.Join(",", lora.Config.TargetModules)}; {ComputeThreads.Count} compute threads.");
                 Console.WriteLine($"base parameters {model.Parameters.ElementCount:N0} (frozen), adapter parameters {lora.Parameters.ElementCount:N0}");
                 Console.WriteLine($"working set after weights: {afterWeights / GiB:F2} GiB; peak working set: {peak / GiB:F2} GiB; tape pool {tape.PooledBytes / GiB:F2} GiB");
                 Console.WriteLine($"step (forward + backward + AdamW): median {median:F2} s over {n}, {t / median:F0} tokens/s; loss {loss:F4}");
