@@ -58,13 +58,9 @@ public static class ServeCommand
                 };
                 await using var server = await WhetServer.StartAsync(transformer, chat, options, cancellationToken);
                 Console.WriteLine($"whet serve: model \"{options.ModelName}\" at {server.BaseAddress} ({(options.ApiKey is null ? "no API key" : "API key required")}); Ctrl+C stops.");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                }
+                // Ctrl+C / SIGTERM reach either the command line's token or the web host's own console lifetime.
+                await Task.WhenAny(server.WaitForShutdownAsync(CancellationToken.None), Task.Delay(Timeout.Infinite, cancellationToken));
+                Console.Error.WriteLine($"whet serve: stopped after {server.TokensGenerated} generated tokens.");
                 return 0;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or KeyNotFoundException or ArgumentException or UnauthorizedAccessException)

@@ -105,7 +105,7 @@ internal sealed class ChatCompletionsEndpoint(ChatFormatter chat, BatchedDecoder
         var (final, _, _) = reply.Finish();
         var body = builder.Completion(final, ChatResponseBuilder.FinishReason(result.Reason, final), promptTokens, result.Tokens.Count);
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), ct).ConfigureAwait(false);
+        await context.Response.WriteAsync(body.ToJsonString(WireJson.Options), ct).ConfigureAwait(false);
         return result.Tokens.Count;
     }
 
@@ -159,7 +159,7 @@ internal sealed class ChatCompletionsEndpoint(ChatFormatter chat, BatchedDecoder
         throw new ChannelClosedException(new InvalidOperationException("The decoder ended the sequence without a result."));
     }
 
-    private static Task Send(HttpContext context, JsonObject chunk, CancellationToken ct) => SendRaw(context, chunk.ToJsonString(), ct);
+    private static Task Send(HttpContext context, JsonObject chunk, CancellationToken ct) => SendRaw(context, chunk.ToJsonString(WireJson.Options), ct);
 
     private static async Task SendRaw(HttpContext context, string data, CancellationToken ct)
     {

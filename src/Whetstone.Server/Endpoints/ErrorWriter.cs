@@ -10,6 +10,6 @@ internal static class ErrorWriter
     {
         context.Response.StatusCode = error.Status;
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(error.ToJson().ToJsonString());
+        return context.Response.WriteAsync(error.ToJson().ToJsonString(Protocol.WireJson.Options));
     }
 }

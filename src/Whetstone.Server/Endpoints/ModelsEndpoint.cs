@@ -22,6 +22,6 @@ internal static class ModelsEndpoint
             }),
         };
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(body.ToJsonString());
+        return context.Response.WriteAsync(body.ToJsonString(Protocol.WireJson.Options));
     }
 }
