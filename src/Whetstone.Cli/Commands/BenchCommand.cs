@@ -15,6 +15,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Bench.BenchOpsCommand.Create());
         bench.Subcommands.Add(Bench.BenchGenerateCommand.Create());
         bench.Subcommands.Add(Bench.BenchServeCommand.Create());
+        bench.Subcommands.Add(Bench.BenchLoraCommand.Create());
         return bench;
     }
 }

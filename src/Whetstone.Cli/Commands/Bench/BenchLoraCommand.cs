@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Whetstone.Models.Configuration;
+using Whetstone.Models.Lora;
+using Whetstone.Models.Transformer;
+using Whetstone.Tensors;
+using Whetstone.Tensors.Autograd;
+using Whetstone.Tensors.Optim;
+using Whetstone.Tensors.Threading;
+
+namespace Whetstone.Cli.Commands.Bench;
+
+/// <summary>
+/// <c>whet bench lora [--model qwen2.5-0.5b|small] [--length 512] [--rank 16] [--steps 3] [--json]</c>: peak memory
+/// and step time of LoRA SFT (forward + backward + AdamW on the adapters, all seven projections) on a random-weight
+/// model, fp32 weights. Peak memory is <c>Process.PeakWorkingSet64</c> of the whole process.
+/// </summary>
+public static class BenchLoraCommand
+{
+    /// <summary>Builds the <c>lora</c> sub-verb of <c>bench</c>.</summary>
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var which = new Option<string>("--model") { Description = "qwen2.5-0.5b or small (~19M).", DefaultValueFactory = _ => "qwen2.5-0.5b" };
+        var length = new Option<int>("--length") { Description = "Sequence length T (batch 1).", DefaultValueFactory = _ => 512 };
+        var rank = new Option<int>("--rank") { Description = "LoRA rank r (alpha = 2r).", DefaultValueFactory = _ => 16 };
+        var steps = new Option<int>("--steps") { Description = "Training steps to time (median reported).", DefaultValueFactory = _ => 3 };
+        var command = new Command("lora", "Peak memory and step time of LoRA SFT forward+backward on a random-weight model.");
+        foreach (var o in new Option[] { json, which, length, rank, steps }) command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            string name = parse.GetValue(which)!;
+            ModelConfig? config = name switch
+            {
+                "qwen2.5-0.5b" => ModelShapes.Qwen2_5_0_5B(),
+                "small" => TransformerShapes.Qwen3Style20M(),
+                _ => null,
+            };
+            if (config is null)
+            {
+                Console.Error.WriteLine($"--model: expected qwen2.5-0.5b or small, got '{name}'.");
+                return 2;
+            }
+            int t = parse.GetValue(length), r = parse.GetValue(rank), n = Math.Max(1, parse.GetValue(steps));
+            bool asJson = parse.GetValue(json);
+            var process = Process.GetCurrentProcess();
+
+            using var model = TransformerModel.Create(config, seed: 0);
+            process.Refresh();
+            long afterWeights = process.WorkingSet64;
+            using var lora = LoraModel.Attach(model, new LoraConfig
+            {
+                Rank = r, Alpha = 2 * r, Dropout = 0.05f, TargetModules = LoraConfig.AllProjections,
+            });
+            var opt = new AdamW(lora.Parameters, new AdamWOptions { LearningRate = 1e-4f });
+            var rng = new Rng(1);
+            var ids = new int[t];
+            for (int i = 0; i < t; i++) ids[i] = rng.NextInt(config.VocabSize);
+            var mask = Enumerable.Repeat(1f, t).ToArray();
+
+            using var tape = new Tape();
+            var seconds = new List<double>();
+            float loss = 0;
+            for (int s = 0; s < n; s++)
+            {
+                var sw = Stopwatch.StartNew();
+                var logits = model.Forward(tape, ids, 1, t);
+                var l = CausalLmLoss.NextToken(tape, logits, ids, mask);
+                loss = l[0];
+                tape.Backward(l);
+                opt.Step();
+                lora.Parameters.ZeroGrad();
+                tape.Reset();
+                seconds.Add(sw.Elapsed.TotalSeconds);
+            }
+            process.Refresh();
+            long peak = process.PeakWorkingSet64;
+            seconds.Sort();
+            double median = seconds[seconds.Count / 2];
+            const double GiB = 1024.0 * 1024 * 1024;
+            if (asJson)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    model = name, length = t, rank = r, steps = n, threads = ComputeThreads.Count,
+                    base_parameters = model.Parameters.ElementCount, adapter_parameters = lora.Parameters.ElementCount,
+                    working_set_after_weights_bytes = afterWeights, peak_working_set_bytes = peak,
+                    tape_pool_bytes = tape.PooledBytes, median_step_seconds = median, tokens_per_second = t / median, last_loss = loss,
+                }));
+            }
+            else
+            {
+                Console.WriteLine($"LoRA SFT, {name} random weights (fp32), T={t}, batch 1, r={r} on all 7 projections; {ComputeThreads.Count} compute threads.");
+                Console.WriteLine($"base parameters {model.Parameters.ElementCount:N0} (frozen), adapter parameters {lora.Parameters.ElementCount:N0}");
+                Console.WriteLine($"working set after weights: {afterWeights / GiB:F2} GiB; peak working set: {peak / GiB:F2} GiB; tape pool {tape.PooledBytes / GiB:F2} GiB");
+                Console.WriteLine($"step (forward + backward + AdamW): median {median:F2} s over {n}, {t / median:F0} tokens/s; loss {loss:F4}");
+            }
+            return 0;
+        });
+        return command;
+    }
+}
