@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
 using Whetstone.Server;
 using Whetstone.Training.Data;
@@ -19,11 +20,11 @@ public static class ServeCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model directory: config.json, safetensors, tokenizer.json, tokenizer_config.json (chat template).", Required = true };
-        var adapter = new Option<string?>("--adapter") { Description = "LoRA adapter directory (not supported yet: merge the adapter into the weights first)." };
+        var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA adapter directory (adapter_config.json + adapter_model.safetensors), merged into the weights at load." };
         var host = new Option<string>("--host") { Description = "Address to bind (loopback by default; 0.0.0.0 exposes the model to the network).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port; 0 picks a free one and prints it.", DefaultValueFactory = _ => 8000 };
         var apiKey = new Option<string?>("--api-key") { Description = $"Require Authorization: Bearer KEY (default: ${ApiKeyVariable}; none = open)." };
-        var name = new Option<string?>("--model-name") { Description = "Model name clients send (default: the directory's name)." };
+        var name = new Option<string?>("--model-name") { Description = "Model name clients send (default: the adapter's or else the model directory's name)." };
         var batch = new Option<int>("--max-batch-size") { Description = "Most sequences decoded together.", DefaultValueFactory = _ => 32 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Largest max_tokens a request may ask for (and the default).", DefaultValueFactory = _ => 1024 };
         var context = new Option<int?>("--max-seq-len") { Description = "Prompt + reply tokens per sequence (default: the model's, at most 4096)." };
@@ -35,21 +36,19 @@ public static class ServeCommand
         cmd.SetAction(async (parse, cancellationToken) =>
         {
             string dir = parse.GetValue(model)!;
-            if (parse.GetValue(adapter) is { } adapterDir)
-            {
-                Console.Error.WriteLine($"serve: --adapter {adapterDir}: LoRA adapters cannot be loaded yet; merge the adapter into the model weights and serve the merged directory.");
-                return 2;
-            }
             try
             {
                 var chat = ChatFormatter.FromDirectory(dir);
                 using var transformer = TransformerModel.Load(dir);
+                using var lora = parse.GetValue(adapter) is { } adapterDir ? LoraModel.Load(transformer, adapterDir) : null;
+                // Merged, the adapter costs nothing per token: W += scaling·B·A once, then plain projections.
+                lora?.Merge();
                 var options = new ServerOptions
                 {
                     Host = parse.GetValue(host)!,
                     Port = parse.GetValue(port),
                     ApiKey = parse.GetValue(apiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ApiKeyVariable)),
-                    ModelName = parse.GetValue(name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))),
+                    ModelName = parse.GetValue(name) ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(parse.GetValue(adapter) ?? dir))),
                     MaxBatchSize = parse.GetValue(batch),
                     MaxTokensLimit = parse.GetValue(maxTokens),
                     MaxSequenceLength = parse.GetValue(context),
