@@ -141,11 +141,16 @@ public static class BenchServeCommand
         var template = new ChatTemplate(ChatMlTemplate.Source);
         var tool = ToolDefinition.Create("calculator", "Evaluates an arithmetic expression.",
             """{"type":"object","properties":{"expression":{"type":"string"}},"required":["expression"]}""");
-        var words = "the a story about number once upon time there was small large river mountain city light dark day night".Split(' ');
+        // Pseudo-words from syllables give the BPE trainer enough distinct pairs for a vocabulary of real size, so the
+        // LM head costs what it does in a small real model.
         var rng = new Random(7);
-        var corpus = Enumerable.Range(0, 300).Select(i =>
+        string[] onsets = ["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "st", "tr", "pl"];
+        string[] vowels = ["a", "e", "i", "o", "u", "ai", "ou"];
+        var words = Enumerable.Range(0, 6000).Select(_ => string.Concat(Enumerable.Range(0, 1 + rng.Next(4))
+            .Select(_ => onsets[rng.Next(onsets.Length)] + vowels[rng.Next(vowels.Length)]))).ToArray();
+        var corpus = Enumerable.Range(0, 1500).Select(i =>
         {
-            var story = string.Join(' ', Enumerable.Range(0, 40).Select(_ => words[rng.Next(words.Length)]));
+            var story = string.Join(' ', Enumerable.Range(0, 60).Select(_ => words[rng.Next(words.Length)]));
             List<AgentChatMessage> conversation =
             [
                 AgentChatMessage.System("You are a helpful assistant."),
@@ -154,7 +159,7 @@ public static class BenchServeCommand
             ];
             return template.Render(TemplateJson.Messages(conversation), TemplateJson.Tools([tool]), addGenerationPrompt: false);
         }).ToList();
-        var trained = new BpeTrainer(new BpeTrainerOptions { VocabSize = 2048 }).Train(corpus);
+        var trained = new BpeTrainer(new BpeTrainerOptions { VocabSize = 8192 }).Train(corpus);
         var dir = Path.Combine(Path.GetTempPath(), $"whet-bench-serve-{Guid.NewGuid():N}");
         ChatMlTokenizerConfig.WriteTokenizerFiles(dir, trained, modelMaxLength: 4096);
         return dir;
