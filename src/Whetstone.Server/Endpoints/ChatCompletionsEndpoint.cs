@@ -95,6 +95,13 @@ internal sealed class ChatCompletionsEndpoint(ChatFormatter chat, BatchedDecoder
             Log(context, 400, clock, prompt.Length, 0);
             return;
         }
+        catch (ChannelClosedException e) when (!context.Response.HasStarted)
+        {
+            await ErrorWriter.Write(context, new ApiError(500, $"Generation failed: {e.InnerException?.Message ?? e.Message}", null, "generation_failed"))
+                .ConfigureAwait(false);
+            Log(context, 500, clock, prompt.Length, 0);
+            return;
+        }
         Log(context, 200, clock, prompt.Length, completionTokens);
     }
 
