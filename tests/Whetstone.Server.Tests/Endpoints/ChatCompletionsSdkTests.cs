@@ -133,6 +133,36 @@ public sealed class ChatCompletionsSdkTests(TinyServer fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_stop_string_ends_the_reply_before_it_streamed_or_not()
+    {
+        var client = fixture.Client();
+        for (long seed = 20; seed < 40; seed++)
+        {
+            var full = (await client.CompleteChatAsync(Conversation, Sampled(seed, 24))).Value;
+            string text = string.Concat(full.Content.Select(p => p.Text));
+            if (full.ToolCalls.Count > 0 || text.Length < 8) continue;
+            // A stop string taken from the middle of the reply the same seed gives without it.
+            string stop = text.Substring(text.Length / 2, 2);
+            if (string.IsNullOrWhiteSpace(stop)) continue;
+            string expected = text[..text.IndexOf(stop, StringComparison.Ordinal)].TrimEnd();
+
+            var options = Sampled(seed, 24);
+            options.StopSequences.Add(stop);
+            var cut = (await client.CompleteChatAsync(Conversation, options)).Value;
+            Assert.Equal(expected, string.Concat(cut.Content.Select(p => p.Text)));
+            Assert.Equal(ChatFinishReason.Stop, cut.FinishReason);
+            Assert.True(cut.Usage.OutputTokenCount < full.Usage.OutputTokenCount);
+
+            var streamed = new StringBuilder();
+            await foreach (var update in client.CompleteChatStreamingAsync(Conversation, options))
+                foreach (var part in update.ContentUpdate) streamed.Append(part.Text);
+            Assert.Equal(expected, streamed.ToString());
+            return;
+        }
+        Assert.Fail("no seed gave a reply long enough to cut");
+    }
+
+    [Fact]
     public async Task Wrong_api_key_is_401_and_unknown_model_is_404()
     {
         var badKey = await Assert.ThrowsAsync<ClientResultException>(() => fixture.Client(apiKey: "wrong").CompleteChatAsync(Conversation));

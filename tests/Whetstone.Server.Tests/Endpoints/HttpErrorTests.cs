@@ -70,6 +70,16 @@ public sealed class HttpErrorTests(TinyServer fixture) : IClassFixture<TinyServe
     }
 
     [Fact]
+    public async Task A_prompt_longer_than_the_context_is_400()
+    {
+        var words = string.Join(' ', Enumerable.Range(0, 3000).Select(i => $"w{i}"));
+        var (status, error) = await Post($$$"""{"model":"tiny","messages":[{"role":"user","content":"{{{words}}}"}]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
+        Assert.Equal("messages", error.GetProperty("param").GetString());
+    }
+
+    [Fact]
     public async Task Models_lists_the_served_model()
     {
         using var http = fixture.Http();
