@@ -80,6 +80,19 @@ public sealed class HttpErrorTests(TinyServer fixture) : IClassFixture<TinyServe
     }
 
     [Fact]
+    public async Task Developer_role_and_text_parts_render_like_system_and_a_string()
+    {
+        using var http = fixture.Http();
+        var response = await http.PostAsync("chat/completions", new StringContent(
+            """{"model":"tiny","max_tokens":2,"messages":[{"role":"developer","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"What is "},{"type":"text","text":"3+4?"}]}]}""",
+            Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var usage = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("usage");
+        var expected = fixture.Chat.EncodePrompt([Whetstone.Agents.Messages.ChatMessage.System("Be brief."), Whetstone.Agents.Messages.ChatMessage.User("What is 3+4?")]);
+        Assert.Equal(expected.Length, usage.GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
     public async Task Models_lists_the_served_model()
     {
         using var http = fixture.Http();
