@@ -68,7 +68,7 @@ public sealed class WhetServer : IAsyncDisposable
                 k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             });
             var app = builder.Build();
-            var completions = new ChatCompletionsEndpoint(chat, decoder, options, generator.Options.RowCapacity > 0 ? MaxSequence(model, options) : 0);
+            var completions = new ChatCompletionsEndpoint(chat, decoder, options, MaxSequence(model, options));
             var auth = new ApiKeyCheck(options.ApiKey);
             app.MapGet("/v1/models", (HttpContext c) => auth.Run(c, () => ModelsEndpoint.Handle(c, options.ModelName)));
             app.MapPost("/v1/chat/completions", (HttpContext c) => auth.Run(c, () => completions.Handle(c)));
