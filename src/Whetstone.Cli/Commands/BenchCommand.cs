@@ -14,6 +14,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Bench.BenchTokenizerCommand.Create());
         bench.Subcommands.Add(Bench.BenchOpsCommand.Create());
         bench.Subcommands.Add(Bench.BenchGenerateCommand.Create());
+        bench.Subcommands.Add(Bench.BenchServeCommand.Create());
         bench.Subcommands.Add(Bench.BenchLoraCommand.Create());
         return bench;
     }

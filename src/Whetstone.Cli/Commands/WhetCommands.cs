@@ -18,5 +18,6 @@ public static class WhetCommands
         yield return ReportCommand.Create();
         yield return GenerateCommand.Create();
         yield return ExportCommand.Create();
+        yield return ServeCommand.Create();
     }
 }
