@@ -109,7 +109,12 @@ public sealed class DpoTrainer : IDisposable
         if (t.Status == EpisodeStatus.InfrastructureError)
             throw new ArgumentException($"DpoTrainer: trajectory '{t.Id}' ended in an infrastructure error and cannot be a preference example.");
         var actions = t.Steps.OfType<ActionStep>().ToList();
-        if (actions.Count > 0 && actions.All(a => a.TokenIds is { Count: > 0 })) return rollout.Build(t);
+        if (actions.Count > 0 && actions.All(a => a.TokenIds is { Count: > 0 }))
+        {
+            // DPO needs no behaviour log-probs; dropping them lets policy samples share a batch with expert text.
+            var s = rollout.Build(t);
+            return new TokenizedSequence(s.Ids, s.LossMask, s.TurnIndex, s.Spans, null, s.SourceId, s.TruncatedTokenCount);
+        }
         var sequences = sft.Tokenize(t);
         if (sequences.Count != 1)
             throw new ArgumentException($"DpoTrainer: trajectory '{t.Id}' tokenizes into {sequences.Count} sequences; DPO needs exactly one per side.");
