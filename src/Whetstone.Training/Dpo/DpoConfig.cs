@@ -24,6 +24,13 @@ public sealed record DpoConfig
     /// <summary>cDPO label smoothing ε in [0, 0.5); 0 is plain DPO.</summary>
     public float LabelSmoothing { get; init; }
 
+    /// <summary>
+    /// RPO ("Iterative Reasoning Preference Optimization", TRL's <c>rpo_alpha</c>): adds α × the token-mean negative
+    /// log-likelihood of the chosen completions, so that DPO does not push the chosen trajectories' probability down
+    /// along with the rejected ones. 0 (plain DPO) by default.
+    /// </summary>
+    public float RpoAlpha { get; init; }
+
     /// <summary>Peak learning rate (DPO wants a small one: 5e-7 to 5e-6 for LLMs, more for tiny models).</summary>
     public float LearningRate { get; init; } = 5e-6f;
 
@@ -79,6 +86,7 @@ public sealed record DpoConfig
         if (MaxSteps == 0 && Epochs < 1) throw new ArgumentException($"DpoConfig.Epochs must be ≥ 1 when MaxSteps is 0, got {Epochs}.");
         if (!(Beta > 0) || !float.IsFinite(Beta)) throw new ArgumentException($"DpoConfig.Beta must be finite and > 0, got {Beta}.");
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 0.5f)) throw new ArgumentException($"DpoConfig.LabelSmoothing must be in [0, 0.5), got {LabelSmoothing}.");
+        if (!(RpoAlpha >= 0) || !float.IsFinite(RpoAlpha)) throw new ArgumentException($"DpoConfig.RpoAlpha must be finite and ≥ 0, got {RpoAlpha}.");
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentException($"DpoConfig.LearningRate must be > 0, got {LearningRate}.");
         if (WarmupSteps < 0) throw new ArgumentException($"DpoConfig.WarmupSteps must be ≥ 0, got {WarmupSteps}.");
         if (!(MinLrRatio >= 0 && MinLrRatio <= 1)) throw new ArgumentException($"DpoConfig.MinLrRatio must be in [0, 1], got {MinLrRatio}.");

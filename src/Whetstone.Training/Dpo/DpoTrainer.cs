@@ -268,9 +268,19 @@ public sealed class DpoTrainer : IDisposable
         var sums = SequenceLogProbs.Sum(tape, logProbs, batch.LossMask);                           // (2P)
         var reference = rows.Select(r => referenceSums[r]).ToArray();
         var result = DpoLoss.Compute(tape, sums, reference, options);
-        double value = result.Loss[0];
+        var loss = result.Loss;
+        if (Config.RpoAlpha > 0)
+        {
+            // + α·NLL of the chosen rows, token mean: −Σ chosen sums / chosen tokens.
+            double chosenTokens = 0;
+            for (int row = 0; row < p; row++)
+                for (int t = 1; t < batch.Length; t++) chosenTokens += batch.LossMask[row * batch.Length + t];
+            var nll = tape.Scale(tape.Sum(tape.Slice(sums, 0, p)), (float)(-Config.RpoAlpha / Math.Max(1, chosenTokens)));
+            loss = tape.Add(loss, nll);
+        }
+        double value = loss[0];
         var sumValues = sums.ToArray();
-        tape.Backward(result.Loss, [weight]);
+        tape.Backward(loss, [weight]);
         tape.Reset();
         return (value, result.Metrics, sumValues, batch.SequenceLengths.Sum());
     }

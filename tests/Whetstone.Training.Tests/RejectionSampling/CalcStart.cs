@@ -47,28 +47,37 @@ public sealed class CalcStart : IDisposable
     public IEnvironmentFactory Factory => Corpus.Factory;
 
     /// <summary>Greedy held-out success of the current weights on the first <paramref name="tasks"/> test tasks.</summary>
-    public async Task<EvaluationReport> EvaluateAsync(int tasks, int maxTokensPerTurn = 64)
-    {
-        using var policy = new LocalPolicy(Model, Corpus.Chat);
-        var runner = new RolloutRunner(Factory, PolicySource.Shared(policy), new RolloutOptions
-        {
-            MaxTurns = 6, MaxParallelism = 1, Seed = 0, MaxGeneratedTokens = 400,
-            Sampling = new SamplingOptions { Temperature = 0f, MaxTokens = maxTokensPerTurn },
-        });
-        var trajectories = await runner.RunAllAsync(Factory.Tasks(DataSplit.Test, tasks));
-        return TrajectoryEvaluator.Evaluate(trajectories, policy: "local", split: "test");
-    }
+    public Task<EvaluationReport> EvaluateAsync(int tasks, int maxTokensPerTurn = 64) => new Sampler(Model, Corpus).EvaluateAsync(tasks, maxTokensPerTurn);
 
-    /// <summary>k sampled episodes per train task with the current weights (temperature 1, seeded).</summary>
-    public async Task<IReadOnlyList<Trajectory>> SampleAsync(IReadOnlyList<EnvironmentTask> tasks, int k, int seed, int maxTokensPerTurn = 64)
+    /// <summary>k sampled episodes per task with the current weights (temperature 1, seeded).</summary>
+    public Task<IReadOnlyList<Trajectory>> SampleAsync(IReadOnlyList<EnvironmentTask> tasks, int k, int seed, int maxTokensPerTurn = 64) =>
+        new Sampler(Model, Corpus).SampleAsync(tasks, k, seed, maxTokensPerTurn);
+
+    /// <summary>Rollouts of any model with the corpus's tokenizer on calc.</summary>
+    public sealed class Sampler(TransformerModel model, CalcCorpus corpus)
     {
-        using var policy = new LocalPolicy(Model, Corpus.Chat);
-        var runner = new RolloutRunner(Factory, PolicySource.Shared(policy), new RolloutOptions
+        public async Task<EvaluationReport> EvaluateAsync(int tasks, int maxTokensPerTurn = 64)
         {
-            SamplesPerTask = k, MaxTurns = 6, MaxParallelism = 1, Seed = seed, MaxGeneratedTokens = 400,
-            Sampling = new SamplingOptions { Temperature = 1f, MaxTokens = maxTokensPerTurn },
-        });
-        return await runner.RunAllAsync(tasks);
+            using var policy = new LocalPolicy(model, corpus.Chat);
+            var runner = new RolloutRunner(corpus.Factory, PolicySource.Shared(policy), new RolloutOptions
+            {
+                MaxTurns = 6, MaxParallelism = 1, Seed = 0, MaxGeneratedTokens = 400,
+                Sampling = new SamplingOptions { Temperature = 0f, MaxTokens = maxTokensPerTurn },
+            });
+            var trajectories = await runner.RunAllAsync(corpus.Factory.Tasks(DataSplit.Test, tasks));
+            return TrajectoryEvaluator.Evaluate(trajectories, policy: "local", split: "test");
+        }
+
+        public async Task<IReadOnlyList<Trajectory>> SampleAsync(IReadOnlyList<EnvironmentTask> tasks, int k, int seed, int maxTokensPerTurn = 64)
+        {
+            using var policy = new LocalPolicy(model, corpus.Chat);
+            var runner = new RolloutRunner(corpus.Factory, PolicySource.Shared(policy), new RolloutOptions
+            {
+                SamplesPerTask = k, MaxTurns = 6, MaxParallelism = 1, Seed = seed, MaxGeneratedTokens = 400,
+                Sampling = new SamplingOptions { Temperature = 1f, MaxTokens = maxTokensPerTurn },
+            });
+            return await runner.RunAllAsync(tasks);
+        }
     }
 
     public static string Describe(EvaluationReport r) =>
