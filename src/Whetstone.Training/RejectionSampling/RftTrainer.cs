@@ -118,10 +118,11 @@ public sealed class RftTrainer
                 OutputDir = c.OutputDir is null ? null : Path.Combine(c.OutputDir, $"round-{round}"),
                 Seed = unchecked(c.Sft.Seed + round), ShowProgress = false,
             };
-            var sequences = dataset.Count > 0 ? new SftTrainer(_model, _chat, sftConfig).Tokenize(dataset) : [];
+            var sftTrainer = new SftTrainer(_model, _chat, sftConfig);
+            var sequences = dataset.Count > 0 ? sftTrainer.Tokenize(dataset) : [];
             if (sequences.Count > 0)
             {
-                var sft = new SftTrainer(_model, _chat, sftConfig).Train(sequences);
+                var sft = sftTrainer.Train(sequences);
                 for (int i = 0; i < sft.StepLosses.Count; i++)
                     log.Step(step + i + 1, round, sft.StepLosses[i], i == sft.StepLosses.Count - 1 ? stats : null);
                 roundSteps = sft.StepLosses.Count;
