@@ -97,6 +97,41 @@ public sealed class DpoTrainerTests
     }
 
     [Fact]
+    public async Task A_run_resumed_from_a_checkpoint_ends_with_the_weights_of_an_uninterrupted_run()
+    {
+        var (start, pairs) = await TinySetupAsync();
+        using var _ = start;
+        using var initial = DpoTrainer.FrozenCopy(start.Model);
+        var dir = Path.Combine(Path.GetTempPath(), $"whet-dpo-resume-{Guid.NewGuid():N}");
+        try
+        {
+            var config = new DpoConfig { OutputDir = dir, MaxSteps = 4, PairsPerMicroBatch = 2, LearningRate = 3e-3f, SaveEvery = 2, KeepLast = 2, Seed = 5 };
+            using (var trainer = new DpoTrainer(start.Model, start.Corpus.Chat, config)) trainer.Train(pairs);
+            var uninterrupted = start.Model.Parameters.Select(p => p.Value.ToArray()).ToList();
+            var metricsUninterrupted = File.ReadAllText(Path.Combine(dir, "metrics.jsonl"));
+
+            // "Crash" after step 2: drop the step-4 checkpoint, start again from the initial weights with Resume.
+            Directory.Delete(Path.Combine(dir, "checkpoints", "step-000004"), recursive: true);
+            using var again = DpoTrainer.FrozenCopy(initial);
+            foreach (var p in again.Parameters) p.Value.RequiresGrad = true;
+            using (var trainer = new DpoTrainer(again, start.Corpus.Chat, config with { Resume = true }))
+            {
+                var r = trainer.Train(pairs);
+                Assert.Equal(4, r.Steps);
+                Assert.Equal(2, r.StepLosses.Count);
+            }
+            for (int i = 0; i < uninterrupted.Count; i++) Assert.Equal(uninterrupted[i], again.Parameters[i].Value.ToArray());
+            var resumedLines = File.ReadAllLines(Path.Combine(dir, "metrics.jsonl"));
+            Assert.Equal(4, resumedLines.Length);
+            Assert.Equal(metricsUninterrupted.Split('\n')[0], resumedLines[0]);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
     public async Task Policy_samples_keep_their_generated_ids()
     {
         var (start, pairs) = await TinySetupAsync(tasks: 2);
