@@ -71,7 +71,9 @@ public sealed class PaddedBatch
             s.Ids.CopyTo(ids, row * t);
             s.LossMask.CopyTo(mask, row * t);
             s.TurnIndex.CopyTo(turn, row * t);
-            s.OldLogProbs?.CopyTo(old!, row * t);
+            // Old log-probs are kept only when every sequence has them (a batch mixing expert and policy data has none).
+            if (old is not null)
+                s.OldLogProbs!.CopyTo(old, row * t);
         }
         return new PaddedBatch(b, t, ids, mask, turn, old, [.. indices], lengths);
     }

@@ -72,4 +72,14 @@ public class LengthBucketBatcherTests
         Assert.Equal([1], batches[1].SequenceIndices);
         Assert.Equal([0, 2], batches[0].SequenceIndices);
     }
+
+    [Fact]
+    public void A_batch_mixing_sequences_with_and_without_old_log_probs_drops_them()
+    {
+        // Expert trajectories have no behaviour log-probs and policy samples do; DPO batches mix the two.
+        List<Whetstone.Training.Data.TokenizedSequence> mixed = [SyntheticSequences.Make(0, 10, logProbs: true), SyntheticSequences.Make(1, 7)];
+        var batch = PaddedBatch.Create(mixed, [0, 1], padId: 0);
+        Assert.Null(batch.OldLogProbs);
+        Assert.Equal(mixed[1].Ids, batch.Ids.Skip(batch.Length).Take(7));
+    }
 }
