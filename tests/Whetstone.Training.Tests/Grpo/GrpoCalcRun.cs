@@ -16,7 +16,7 @@ namespace Whetstone.Training.Tests.Grpo;
 /// </summary>
 public sealed record GrpoCalcRun
 {
-    public int SftTasks { get; init; } = 64;
+    public int SftTasks { get; init; } = 8;
     public int VocabSize { get; init; } = 512;
     public int Hidden { get; init; } = 128;
     public int Layers { get; init; } = 2;
@@ -24,20 +24,23 @@ public sealed record GrpoCalcRun
     public float SftLearningRate { get; init; } = 4e-3f;
 
     /// <summary>Train tasks GRPO draws from: the first N of the train split (the SFT tasks are the first SftTasks).</summary>
-    public int GrpoTasks { get; init; } = 64;
-    public int GrpoSteps { get; init; } = 8;
-    public int TasksPerStep { get; init; } = 8;
+    public int GrpoTasks { get; init; } = 8;
+    public int GrpoSteps { get; init; } = 10;
+    public int TasksPerStep { get; init; } = 4;
     public int GroupSize { get; init; } = 4;
     public float GrpoLearningRate { get; init; } = 1e-4f;
     public float Beta { get; init; } = 0.01f;
     public int InnerEpochs { get; init; } = 1;
 
+    /// <summary>Rollout (and probe) temperature.</summary>
+    public float Temperature { get; init; } = 1f;
+
     /// <summary>Train-pool tasks × samples of the sampled-reward probe before and after GRPO.</summary>
-    public int ProbeTasks { get; init; } = 32;
+    public int ProbeTasks { get; init; } = 8;
     public int ProbeSamples { get; init; } = 4;
 
     /// <summary>Held-out test tasks, one greedy episode each.</summary>
-    public int TestTasks { get; init; } = 50;
+    public int TestTasks { get; init; } = 20;
     public string? OutputDir { get; init; }
     public int EvalEvery { get; init; }
 
@@ -67,7 +70,7 @@ public sealed record GrpoCalcRun
         using var trainer = new GrpoTrainer(model, corpus.Chat, corpus.Factory, new GrpoConfig
         {
             MaxSteps = GrpoSteps, TasksPerStep = TasksPerStep, GroupSize = GroupSize, TrainTasks = GrpoTasks,
-            LearningRate = GrpoLearningRate, Beta = Beta, InnerEpochs = InnerEpochs, Seed = 3,
+            LearningRate = GrpoLearningRate, Beta = Beta, InnerEpochs = InnerEpochs, Seed = 3, Temperature = Temperature,
             MaxTokensPerTurn = 48, MaxTurns = 6, MaxEpisodeTokens = 300, MaxLength = 1024,
             MaxTokensPerMicroBatch = 1 << 14, MaxSequencesPerMicroBatch = 16,
             EvalEvery = EvalEvery, EvalTasks = TestTasks, OutputDir = OutputDir, SaveEvery = OutputDir is null ? 0 : Math.Max(1, GrpoSteps / 4),
@@ -92,7 +95,7 @@ public sealed record GrpoCalcRun
         var rewardsPerStep = string.Join(" ", grpo.StepResults.Select(s => s.Result.RewardMean.ToString("F2")));
         string summary =
             $"calc SFT→GRPO: hidden {Hidden}, {Layers} layers, vocab {config.VocabSize}; SFT {SftSteps} steps on {SftTasks} tasks ({sftSeconds:F1} s); " +
-            $"GRPO {grpo.Steps} steps × {TasksPerStep} tasks × G={GroupSize}, lr {GrpoLearningRate}, β {Beta}, μ {InnerEpochs} " +
+            $"GRPO {grpo.Steps} steps × {TasksPerStep} tasks × G={GroupSize}, lr {GrpoLearningRate}, β {Beta}, T {Temperature}, μ {InnerEpochs} " +
             $"(generate {grpo.GenerationSeconds:F1} s, train {grpo.TrainingSeconds:F1} s); step rewards {rewardsPerStep}; " +
             $"sampled train-pool reward {probeBefore:F3} → {probeAfter:F3} ({ProbeTasks}×{Math.Max(1, ProbeSamples / GroupSize) * GroupSize}); " +
             $"held-out greedy success {Rate(testBefore)} → {Rate(testAfter)}";

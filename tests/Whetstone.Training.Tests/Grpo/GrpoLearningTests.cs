@@ -24,6 +24,8 @@ public sealed class GrpoLearningTests(ITestOutputHelper output)
         GrpoLearningRate = Float("WHET_GRPO_LR", defaults.GrpoLearningRate), Beta = Float("WHET_GRPO_BETA", defaults.Beta),
         InnerEpochs = Int("WHET_GRPO_MU", defaults.InnerEpochs), ProbeTasks = Int("WHET_GRPO_PROBE", defaults.ProbeTasks),
         TestTasks = Int("WHET_GRPO_TEST", defaults.TestTasks), EvalEvery = Int("WHET_GRPO_EVAL_EVERY", defaults.EvalEvery),
+        Temperature = Float("WHET_GRPO_TEMP", defaults.Temperature),
+        SftLearningRate = Float("WHET_GRPO_SFT_LR", defaults.SftLearningRate),
         OutputDir = Environment.GetEnvironmentVariable("WHET_GRPO_OUT") ?? defaults.OutputDir,
     };
 
