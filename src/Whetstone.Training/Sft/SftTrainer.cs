@@ -127,7 +127,11 @@ public sealed class SftTrainer
             var stepClock = Stopwatch.StartNew();
             // 1. The step's micro-batches, and the number of target tokens they hold: the loss is their mean.
             var micro = new List<PaddedBatch>(c.GradientAccumulationSteps);
-            for (int k = 0; k < c.GradientAccumulationSteps; k++) (micro, position) = (Append(micro, data.At(position)), data.Next(position));
+            for (int k = 0; k < c.GradientAccumulationSteps; k++)
+            {
+                micro.Add(data.At(position));
+                position = data.Next(position);
+            }
             double targetTokens = 0;
             foreach (var b in micro) targetTokens += MaskSum(b);
             if (targetTokens == 0) targetTokens = 1;
@@ -249,12 +253,6 @@ public sealed class SftTrainer
         for (int b = 0; b < batch.BatchSize; b++)
             for (int t = 1; t < batch.Length; t++) s += batch.LossMask[b * batch.Length + t];
         return s;
-    }
-
-    private static List<PaddedBatch> Append(List<PaddedBatch> list, PaddedBatch batch)
-    {
-        list.Add(batch);
-        return list;
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new()

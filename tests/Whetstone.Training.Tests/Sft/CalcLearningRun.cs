@@ -19,11 +19,11 @@ public sealed record CalcLearningRun
     public int TrainTasks { get; init; } = 400;
     public int VocabSize { get; init; } = 1024;
     public int Hidden { get; init; } = 128;
-    public int Layers { get; init; } = 2;
-    public int Steps { get; init; } = 60;
+    public int Layers { get; init; } = 4;
+    public int Steps { get; init; } = 200;
     public int SequencesPerStep { get; init; } = 8;
-    public float LearningRate { get; init; } = 4e-3f;
-    public int TestTasks { get; init; } = 100;
+    public float LearningRate { get; init; } = 3e-3f;
+    public int TestTasks { get; init; } = 200;
     public int BaselineTestTasks { get; init; } = 10;
     public SftLoss Loss { get; init; } = SftLoss.CrossEntropy;
     public string? OutputDir { get; init; }
@@ -65,6 +65,7 @@ public sealed record CalcLearningRun
             $"train {training.ElapsedSeconds:F1} s at {training.TokensPerSecond:F0} tok/s, final loss {training.StepLosses[^1]:F4}; " +
             $"success before {before.SuccessRate:F3} [{before.SuccessInterval.Low:F3}, {before.SuccessInterval.High:F3}] ({before.Successes}/{before.Episodes}), " +
             $"after {after.SuccessRate:F3} [{after.SuccessInterval.Low:F3}, {after.SuccessInterval.High:F3}] ({after.Successes}/{after.Episodes}); " +
+            $"tool calls before {before.ToolCalls} ({before.InvalidToolCalls} invalid), after {after.ToolCalls} ({after.InvalidToolCalls} invalid, rate {after.InvalidToolCallRate:F3}); " +
             $"collect+tokenizer {collect:F1} s, eval {evalSeconds:F1} s";
         return new Outcome(before, after, training, parameters, collect, evalSeconds, summary);
     }
