@@ -45,8 +45,8 @@ public sealed class GrpoLearningTests(ITestOutputHelper output)
     {
         var run = FromEnvironment(new GrpoCalcRun
         {
-            SftTasks = 400, SftSteps = 200, GrpoTasks = 2000, GrpoSteps = 60, TasksPerStep = 8, GroupSize = 8,
-            GrpoLearningRate = 1e-4f, ProbeTasks = 64, TestTasks = 200,
+            SftTasks = 1000, SftSteps = 800, GrpoTasks = 2000, GrpoSteps = 30, TasksPerStep = 8, GroupSize = 8,
+            GrpoLearningRate = 1e-4f, ProbeTasks = 32, TestTasks = 200, EvalEvery = 10,
         });
         var outcome = await run.RunAsync();
         output.WriteLine(outcome.Summary);
