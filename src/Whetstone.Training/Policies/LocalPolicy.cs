@@ -70,7 +70,7 @@ public sealed class LocalPolicy : IPolicy, IDisposable
             var result = _generator.Generate([new GenerationRequest(prompt, ToModelSampling(options.Sampling),
                 ids => Chat.Tokenizer.Decode(ids))])[0];
             var action = Chat.ParseAssistant(result.Tokens);
-            Remember(messages, session, result.Tokens, result.LogProbs);
+            Remember(messages, session, action.ToMessage(), result.Tokens, result.LogProbs);
             return Task.FromResult(new PolicyResponse
             {
                 Action = action,
@@ -116,9 +116,9 @@ public sealed class LocalPolicy : IPolicy, IDisposable
         return (session, session.Prompt());
     }
 
-    private void Remember(IReadOnlyList<ChatMessage> messages, RolloutSession session, IReadOnlyList<int> ids, IReadOnlyList<float> logProbs)
+    private void Remember(IReadOnlyList<ChatMessage> messages, RolloutSession session, ChatMessage reply, IReadOnlyList<int> ids, IReadOnlyList<float> logProbs)
     {
-        _open.AddFirst(new OpenConversation([.. messages], session, ids.ToArray(), logProbs.ToArray()));
+        _open.AddFirst(new OpenConversation([.. messages], session, reply, ids.ToArray(), logProbs.ToArray()));
         while (_open.Count > _maxOpenConversations) _open.RemoveLast();
     }
 
@@ -126,21 +126,28 @@ public sealed class LocalPolicy : IPolicy, IDisposable
     public void Dispose() => _generator.Dispose();
 
     /// <summary>A conversation answered once: the messages it had, its session, and the reply not yet added to it.</summary>
-    private sealed record OpenConversation(ChatMessage[] Seen, RolloutSession Session, int[] GeneratedIds, float[] GeneratedLogProbs)
+    private sealed record OpenConversation(ChatMessage[] Seen, RolloutSession Session, ChatMessage Reply, int[] GeneratedIds, float[] GeneratedLogProbs)
     {
         /// <summary>
-        /// True when <paramref name="messages"/> is this conversation's messages (the same objects), then an assistant
-        /// turn (the reply), then only non-assistant messages: observations to encode after the generated ids.
+        /// True when <paramref name="messages"/> is this conversation's messages (the same objects), then this very
+        /// reply, then only non-assistant messages: observations to encode after the generated ids. The reply is
+        /// compared too: sibling episodes of one task share their opening messages, and each must continue its own ids.
         /// </summary>
         public bool Extends(IReadOnlyList<ChatMessage> messages)
         {
             if (messages.Count < Seen.Length + 2) return false;
             for (int i = 0; i < Seen.Length; i++)
                 if (!ReferenceEquals(messages[i], Seen[i]) && !Equals(messages[i], Seen[i])) return false;
-            if (messages[Seen.Length].Role != ChatRole.Assistant) return false;
+            if (!SameReply(messages[Seen.Length], Reply)) return false;
             for (int i = Seen.Length + 1; i < messages.Count; i++)
                 if (messages[i].Role == ChatRole.Assistant) return false;
             return true;
         }
+
+        private static bool SameReply(ChatMessage message, ChatMessage reply) =>
+            message.Role == ChatRole.Assistant
+            && message.Content == reply.Content
+            && message.Reasoning == reply.Reasoning
+            && message.ToolCalls.SequenceEqual(reply.ToolCalls);
     }
 }

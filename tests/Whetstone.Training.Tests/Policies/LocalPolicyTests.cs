@@ -127,6 +127,34 @@ public sealed class LocalPolicyTests(SmallCalcCorpus fixture) : IClassFixture<Sm
     }
 
     [Fact]
+    public async Task Sibling_episodes_of_one_task_each_continue_their_own_ids()
+    {
+        // A GRPO group: the same opening messages sampled twice with different seeds, then each continued.
+        using var model = RandomModel(2);
+        using var policy = new LocalPolicy(model, _corpus.Chat);
+        var opening = new ChatMessage[] { ChatMessage.System("Use tools."), ChatMessage.User("What is 2+2?") };
+        var a = new List<ChatMessage>(opening);
+        var b = new List<ChatMessage>(opening);
+        var replyA = await policy.RespondAsync(a, Sampled(21, maxTokens: 8));
+        var replyB = await policy.RespondAsync(b, Sampled(22, maxTokens: 8));
+        Assert.NotEqual(replyA.TokenIds, replyB.TokenIds);
+        a.Add(replyA.Action.ToMessage());
+        a.Add(ChatMessage.User("ok"));
+        await policy.RespondAsync(a, Sampled(23, maxTokens: 4));
+        var promptA = policy.LastPrompt!;
+        Assert.True(ContainsRun(promptA, replyA.TokenIds!), "episode A's prompt must hold A's generated ids");
+        Assert.False(ContainsRun(promptA, replyB.TokenIds!), "episode A's prompt must not hold its sibling's ids");
+    }
+
+    private static bool ContainsRun(IReadOnlyList<int> haystack, IReadOnlyList<int> run)
+    {
+        for (int start = 0; start + run.Count <= haystack.Count; start++)
+            if (haystack.Skip(start).Take(run.Count).SequenceEqual(run))
+                return true;
+        return false;
+    }
+
+    [Fact]
     public async Task Runs_concurrently_under_the_rollout_runner()
     {
         using var model = RandomModel(3);
