@@ -9,6 +9,7 @@ public static class WhetCommands
     public static IEnumerable<Command> All()
     {
         yield return BenchCommand.Create();
+        yield return DemoCommand.Create();
         yield return EnvsCommand.Create();
         yield return RolloutCommand.Create();
         yield return EvalCommand.Create();

@@ -1,0 +1,105 @@
+namespace Whetstone.Training.Demo;
+
+/// <summary>
+/// Sizes of the <see cref="CalcDemo"/> pipeline. <see cref="Full"/> is the README's <c>whet demo</c> (≈ 8–10 minutes on a
+/// shared 2-core CPU); <see cref="Quick"/> (<c>--quick</c>) is under two minutes and learns much less.
+/// </summary>
+public sealed record DemoOptions
+{
+    /// <summary>Run directory (created; existing files are overwritten).</summary>
+    public required string OutputDir { get; init; }
+
+    /// <summary>Seeds the model's initialisation, the SFT batch order, GRPO rollouts and the evaluation episodes.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Calc train tasks the scripted expert plays; their episodes are the SFT data and the tokenizer corpus.</summary>
+    public int ExpertTasks { get; init; } = 2000;
+
+    /// <summary>Requested BPE vocabulary (the result can be smaller: the corpus is tiny).</summary>
+    public int VocabSize { get; init; } = 1024;
+
+    /// <summary>Hidden size of the Qwen3-style model (heads of 32; MLP 3× hidden).</summary>
+    public int Hidden { get; init; } = 128;
+
+    /// <summary>Transformer layers.</summary>
+    public int Layers { get; init; } = 2;
+
+    /// <summary>SFT optimizer steps (8 sequences each).</summary>
+    public int SftSteps { get; init; } = 1200;
+
+    /// <summary>Peak SFT learning rate (warmup 5%, cosine to 0.1×).</summary>
+    public float SftLearningRate { get; init; } = 2e-3f;
+
+    /// <summary>Sequences per SFT step.</summary>
+    public int SftBatch { get; init; } = 8;
+
+    /// <summary>GRPO steps from the SFT weights.</summary>
+    public int GrpoSteps { get; init; } = 12;
+
+    /// <summary>Tasks per GRPO step (B).</summary>
+    public int GrpoTasksPerStep { get; init; } = 8;
+
+    /// <summary>Episodes per task (G).</summary>
+    public int GrpoGroupSize { get; init; } = 8;
+
+    /// <summary>GRPO learning rate (constant).</summary>
+    public float GrpoLearningRate { get; init; } = 1e-4f;
+
+    /// <summary>KL coefficient β to the frozen SFT reference.</summary>
+    public float GrpoBeta { get; init; } = 0.01f;
+
+    /// <summary>Held-out calc test tasks every policy is evaluated on (one greedy episode each).</summary>
+    public int EvalTasks { get; init; } = 200;
+
+    /// <summary>Most turns per episode (rollouts and evaluation).</summary>
+    public int MaxTurns { get; init; } = 6;
+
+    /// <summary>Most tokens the model generates per turn.</summary>
+    public int MaxTokensPerTurn { get; init; } = 64;
+
+    /// <summary>SFT and GRPO evaluation episodes kept in samples.jsonl, each.</summary>
+    public int SamplesPerStage { get; init; } = 4;
+
+    /// <summary>Whether the trainers print their progress lines on stderr.</summary>
+    public bool ShowProgress { get; init; } = true;
+
+    /// <summary>A label printed and stored in config.json ("full", "quick", "custom").</summary>
+    public string Profile { get; init; } = "custom";
+
+    /// <summary>The full demo: 2 layers × 128 hidden, 1200 SFT steps on 2000 expert episodes, 12 GRPO steps, 200 test tasks.</summary>
+    public static DemoOptions Full(string outputDir, int seed = 0) => new() { OutputDir = outputDir, Seed = seed, Profile = "full" };
+
+    /// <summary>
+    /// <c>--quick</c>: 2 layers × 64 hidden, 150 SFT steps on 300 expert episodes, 2 GRPO steps of 4 tasks × 4, 50 test
+    /// tasks. It stays on the SFT plateau where the model has learned the tool-call format but not yet to copy numbers.
+    /// </summary>
+    public static DemoOptions Quick(string outputDir, int seed = 0) => new()
+    {
+        OutputDir = outputDir, Seed = seed, Profile = "quick", ExpertTasks = 300, VocabSize = 512, Hidden = 64, Layers = 2,
+        SftSteps = 150, SftLearningRate = 3e-3f, GrpoSteps = 2, GrpoTasksPerStep = 4, GrpoGroupSize = 4, EvalTasks = 50,
+        MaxTokensPerTurn = 48,
+    };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first field out of range.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string message)
+        {
+            if (!ok) throw new ArgumentException("DemoOptions." + message);
+        }
+        Check(!string.IsNullOrWhiteSpace(OutputDir), "OutputDir is required.");
+        Check(ExpertTasks >= 1, $"ExpertTasks must be ≥ 1, got {ExpertTasks}.");
+        Check(VocabSize >= 300, $"VocabSize must be ≥ 300 (256 bytes + specials), got {VocabSize}.");
+        Check(Hidden >= 32 && Hidden % 32 == 0, $"Hidden must be a positive multiple of 32, got {Hidden}.");
+        Check(Layers >= 1, $"Layers must be ≥ 1, got {Layers}.");
+        Check(SftSteps >= 1, $"SftSteps must be ≥ 1, got {SftSteps}.");
+        Check(SftBatch >= 1, $"SftBatch must be ≥ 1, got {SftBatch}.");
+        Check(GrpoSteps >= 1, $"GrpoSteps must be ≥ 1, got {GrpoSteps}.");
+        Check(GrpoTasksPerStep >= 1, $"GrpoTasksPerStep must be ≥ 1, got {GrpoTasksPerStep}.");
+        Check(GrpoGroupSize >= 2, $"GrpoGroupSize must be ≥ 2, got {GrpoGroupSize}.");
+        Check(EvalTasks >= 1, $"EvalTasks must be ≥ 1, got {EvalTasks}.");
+        Check(MaxTurns >= 1, $"MaxTurns must be ≥ 1, got {MaxTurns}.");
+        Check(MaxTokensPerTurn >= 1, $"MaxTokensPerTurn must be ≥ 1, got {MaxTokensPerTurn}.");
+        Check(SamplesPerStage >= 0, $"SamplesPerStage must be ≥ 0, got {SamplesPerStage}.");
+    }
+}
