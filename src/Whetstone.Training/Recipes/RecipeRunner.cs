@@ -81,10 +81,9 @@ public static class RecipeRunner
             {
                 var tasks = env!.Tasks(DataSplit.Train, recipe.Data.TrainTasks);
                 var r = await new RftTrainer(model, chat, env, recipe.Rft!).RunAsync(tasks, cancellationToken).ConfigureAwait(false);
-                foreach (var round in r.Rounds)
-                    log.WriteLine($"rft round {round.Round}: sampled {round.Sampled}, successes {round.Successes}, kept {round.Kept}, " +
-                        $"dataset {round.DatasetSize}, sft steps {round.SftSteps}, loss {round.FinalLoss:F4}" +
-                        (round.Eval is { } e ? $", held-out success {e.SuccessRate:P1}" : ""));
+                var last = r.Rounds.Count > 0 ? r.Rounds[^1] : null;
+                log.WriteLine($"rft: {r.Rounds.Count} rounds, {r.Kept.Count} trajectories kept" +
+                    (last?.Eval is { } e ? $", final held-out success {e.SuccessRate:P1} ({e.Successes}/{e.Episodes})" : ""));
                 if (r.Baseline is { } b) log.WriteLine($"rft baseline held-out success {b.SuccessRate:P1} ({b.Successes}/{b.Episodes})");
                 break;
             }
@@ -99,6 +98,9 @@ public static class RecipeRunner
                 break;
             }
         }
+
+        // RftTrainer writes its own config.json (RftConfig only); put back the full recipe, which contains it.
+        if (recipe.Method == TrainingMethod.Rft) WriteAtomic(Path.Combine(recipe.OutputDir, "config.json"), json);
 
         string saved;
         if (lora is not null)
