@@ -1,6 +1,7 @@
 namespace Whetstone.Training.Recipes;
 
-/// <summary>The optional <c>lora:</c> section: train low-rank adapters instead of every weight.</summary>
+/// <summary>The optional <c>lora:</c> section: low-rank adapters instead of every weight. Parsed and validated; the
+/// runner refuses it until the trainers can train adapters (they update the model's own parameters).</summary>
 public sealed record RecipeLora
 {
     /// <summary>Adapter rank r.</summary>

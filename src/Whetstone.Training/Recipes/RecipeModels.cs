@@ -51,7 +51,6 @@ public static class RecipeModels
     {
         if (m.Path is not null)
         {
-            if (!Directory.Exists(m.Path)) throw new RecipeException($"model.path: directory not found: {m.Path}");
             return (TransformerModel.Load(m.Path), ChatFormatter.FromDirectory(m.Path));
         }
         var chat = ChatFormatter.FromDirectory(m.Tokenizer!);

@@ -4,7 +4,6 @@ using Whetstone.Agents.Environments;
 using Whetstone.Agents.Formats;
 using Whetstone.Agents.Rollouts;
 using Whetstone.Agents.Trajectories;
-using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
 using Whetstone.Training.Data;
 using Whetstone.Training.Dpo;
@@ -18,7 +17,8 @@ namespace Whetstone.Training.Recipes;
 /// Runs a resolved <see cref="Recipe"/> end to end, the way <c>whet train</c> does: prints and saves the resolved
 /// config (output_dir/config.json), reads the data or opens the environment, trains a tokenizer when a from-scratch
 /// model has none, builds the model (plus LoRA adapters), runs the trainer, and saves the result to
-/// output_dir/final (full weights + tokenizer files) or output_dir/adapter (LoRA, PEFT format).
+/// output_dir/final (full weights + tokenizer files). A <c>lora</c> section is parsed but refused at run time: the
+/// trainers do not train adapters yet.
 /// </summary>
 public static class RecipeRunner
 {
@@ -27,6 +27,13 @@ public static class RecipeRunner
     /// <summary>Runs the recipe, writing progress to <paramref name="log"/>; returns the saved model's directory.</summary>
     public static async Task<string> RunAsync(Recipe recipe, TextWriter log, CancellationToken cancellationToken = default)
     {
+        // The trainers train the model parameters that have RequiresGrad; LoRA's A and B live outside the model's
+        // parameter set, so attaching adapters would leave nothing to train. Refuse before any work is done.
+        if (recipe.Lora is not null)
+            throw new RecipeException($"{recipe.Source}: lora: the sft/rft/dpo/grpo trainers do not train LoRA adapters yet " +
+                "(they update the model's own parameters); remove the lora section for full fine-tuning");
+        if (recipe.Model.Path is { } modelPath && !Directory.Exists(modelPath))
+            throw new RecipeException($"{recipe.Source}: model.path: directory not found: {modelPath}");
         var json = recipe.ToJson().ToJsonString(Indented);
         log.WriteLine($"resolved config ({recipe.Source}):");
         log.WriteLine(json);
@@ -51,11 +58,7 @@ public static class RecipeRunner
 
         var (model, chat) = RecipeModels.Build(recipe.Model);
         using var _ = model;
-        using var lora = recipe.Lora is { } l
-            ? LoraModel.Attach(model, new LoraConfig { Rank = l.Rank, Alpha = l.Alpha, Dropout = l.Dropout, TargetModules = l.Targets, BaseModelNameOrPath = recipe.Model.Path })
-            : null;
-        log.WriteLine($"model: {model.Config.ParameterCount().ToString("N0", CultureInfo.InvariantCulture)} parameters" +
-            (lora is null ? "" : $", LoRA r={recipe.Lora!.Rank} on {string.Join(",", recipe.Lora.Targets)}: {lora.Parameters.Count} adapter tensors"));
+        log.WriteLine($"model: {model.Config.ParameterCount().ToString("N0", CultureInfo.InvariantCulture)} parameters");
 
         switch (recipe.Method)
         {
@@ -102,18 +105,9 @@ public static class RecipeRunner
         // RftTrainer writes its own config.json (RftConfig only); put back the full recipe, which contains it.
         if (recipe.Method == TrainingMethod.Rft) WriteAtomic(Path.Combine(recipe.OutputDir, "config.json"), json);
 
-        string saved;
-        if (lora is not null)
-        {
-            saved = Path.Combine(recipe.OutputDir, "adapter");
-            lora.Save(saved);
-        }
-        else
-        {
-            saved = Path.Combine(recipe.OutputDir, "final");
-            model.Save(saved);
-            CopyTokenizerFiles(recipe.Model.Path ?? recipe.Model.Tokenizer!, saved);
-        }
+        string saved = Path.Combine(recipe.OutputDir, "final");
+        model.Save(saved);
+        CopyTokenizerFiles(recipe.Model.Path ?? recipe.Model.Tokenizer!, saved);
         log.WriteLine($"saved {saved}");
         return saved;
     }

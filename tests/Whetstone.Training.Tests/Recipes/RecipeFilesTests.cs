@@ -28,7 +28,7 @@ public class RecipeFilesTests
         Assert.Contains("rft-calc-tiny.yaml", names);
         Assert.Contains("dpo-calc-tiny.yaml", names);
         Assert.Contains("grpo-calc-tiny.yaml", names);
-        Assert.Contains("sft-qwen2.5-0.5b-lora.yaml", names);
+        Assert.Contains("sft-qwen2.5-0.5b.yaml", names);
     }
 
     [Theory]
@@ -77,9 +77,8 @@ public class RecipeFilesTests
         Assert.Equal(Whetstone.Training.Objectives.LossAggregation.TokenMean, grpo.Grpo!.Aggregation);
         Assert.Equal(2e-4f, grpo.Grpo.LearningRate);
 
-        var lora = Recipe.Load(TrainingMethod.Sft, Path.Combine(dir, "sft-qwen2.5-0.5b-lora.yaml"));
-        Assert.Equal(16, lora.Lora!.Rank);
-        Assert.Equal(7, lora.Lora.Targets.Count);
-        Assert.Equal(4, lora.Sft!.GradientAccumulationSteps);
+        var qwen = Recipe.Load(TrainingMethod.Sft, Path.Combine(dir, "sft-qwen2.5-0.5b.yaml"));
+        Assert.Equal("models/Qwen2.5-0.5B-Instruct", qwen.Model.Path);
+        Assert.Equal(4, qwen.Sft!.GradientAccumulationSteps);
     }
 }

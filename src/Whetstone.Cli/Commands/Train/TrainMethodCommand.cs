@@ -7,17 +7,17 @@ namespace Whetstone.Cli.Commands.Train;
 /// <summary>One <c>whet train &lt;method&gt;</c> sub-verb: load the recipe, apply overrides, run it.</summary>
 public static class TrainMethodCommand
 {
-    /// <summary>Builds the sub-verb for <paramref name="method"/>.</summary>
-    public static Command Create(TrainingMethod method, string description)
+    /// <summary>Builds the sub-verb for <paramref name="method"/>; <paramref name="exampleOverrides"/> goes in its help example.</summary>
+    public static Command Create(TrainingMethod method, string description, string exampleOverrides)
     {
         string name = method.ToString().ToLowerInvariant();
         var config = new Option<string>("--config") { Description = "The recipe YAML file (see recipes/)", Required = true };
         var overrides = new Argument<string[]>("overrides")
         {
-            Description = $"key=value overrides with dotted keys, e.g. {name}.max_steps=20 output_dir=runs/try lora.rank=8",
+            Description = $"key=value overrides with dotted keys, e.g. {exampleOverrides} output_dir=runs/try",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var cmd = new Command(name, $"{description} Example: whet train {name} --config recipes/{name}-calc-tiny.yaml {name}.max_steps=20");
+        var cmd = new Command(name, $"{description} Example: whet train {name} --config recipes/{name}-calc-tiny.yaml {exampleOverrides}");
         cmd.Options.Add(config);
         cmd.Arguments.Add(overrides);
         cmd.SetAction(async (parse, cancel) =>
