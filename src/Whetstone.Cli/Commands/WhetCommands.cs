@@ -20,5 +20,6 @@ public static class WhetCommands
         yield return GenerateCommand.Create();
         yield return ExportCommand.Create();
         yield return ServeCommand.Create();
+        yield return TrainCommand.Create();
     }
 }
