@@ -18,7 +18,7 @@ public static class ConvertCommand
         var to = new Option<string>("--to") { Description = $"Output format: {names}", Required = true };
         var input = new Argument<string>("IN") { Description = "Input JSONL file" };
         var output = new Argument<string>("OUT") { Description = "Output JSONL file (written atomically)" };
-        var command = new Command("convert", "Convert trajectory JSONL between whet, openai, sharegpt and adp formats.");
+        var command = new Command("convert", "Convert trajectory JSONL between whet, openai, sharegpt and adp formats. Example: whet convert --from openai --to adp train.jsonl train.adp.jsonl");
         command.Options.Add(from);
         command.Options.Add(to);
         command.Arguments.Add(input);
