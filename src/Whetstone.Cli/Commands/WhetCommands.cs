@@ -13,6 +13,7 @@ public static class WhetCommands
         yield return RolloutCommand.Create();
         yield return EvalCommand.Create();
         yield return ServeCommand.Create();
+        yield return ChatCommand.Create();
         yield return GenerateCommand.Create();
         yield return ConvertCommand.Create();
         yield return ExportCommand.Create();
