@@ -12,7 +12,7 @@ public static class GeluErfKernel
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         ShapeCheck.SameLength(x.Length, y.Length, nameof(x), nameof(y));
-        VectorDriver.Map(new GeluErfOperator(), x, y);
+        ParallelMap.Unary(new GeluErfOperator(), x, y, accumulate: false);
     }
 
     /// <summary>dx += dy·(Φ(x) + x·φ(x)).</summary>
@@ -20,6 +20,6 @@ public static class GeluErfKernel
     {
         ShapeCheck.SameLength(x.Length, dy.Length, nameof(x), nameof(dy));
         ShapeCheck.SameLength(x.Length, dx.Length, nameof(x), nameof(dx));
-        VectorDriver.MapAdd(new GeluErfGradOperator(), x, dy, dx);
+        ParallelMap.Binary(new GeluErfGradOperator(), x, dy, dx, accumulate: true);
     }
 }

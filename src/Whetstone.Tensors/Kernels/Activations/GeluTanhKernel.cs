@@ -12,7 +12,7 @@ public static class GeluTanhKernel
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         ShapeCheck.SameLength(x.Length, y.Length, nameof(x), nameof(y));
-        VectorDriver.Map(new GeluTanhOperator(), x, y);
+        ParallelMap.Unary(new GeluTanhOperator(), x, y, accumulate: false);
     }
 
     /// <summary>dx += dy·gelu_tanh'(x).</summary>
@@ -20,6 +20,6 @@ public static class GeluTanhKernel
     {
         ShapeCheck.SameLength(x.Length, dy.Length, nameof(x), nameof(dy));
         ShapeCheck.SameLength(x.Length, dx.Length, nameof(x), nameof(dx));
-        VectorDriver.MapAdd(new GeluTanhGradOperator(), x, dy, dx);
+        ParallelMap.Binary(new GeluTanhGradOperator(), x, dy, dx, accumulate: true);
     }
 }

@@ -9,7 +9,7 @@ public static class SiluKernel
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         ShapeCheck.SameLength(x.Length, y.Length, nameof(x), nameof(y));
-        VectorDriver.Map(new SiluOperator(), x, y);
+        ParallelMap.Unary(new SiluOperator(), x, y, accumulate: false);
     }
 
     /// <summary>dx += dy·σ(x)·(1 + x·(1 − σ(x))).</summary>
@@ -17,6 +17,6 @@ public static class SiluKernel
     {
         ShapeCheck.SameLength(x.Length, dy.Length, nameof(x), nameof(dy));
         ShapeCheck.SameLength(x.Length, dx.Length, nameof(x), nameof(dx));
-        VectorDriver.MapAdd(new SiluGradOperator(), x, dy, dx);
+        ParallelMap.Binary(new SiluGradOperator(), x, dy, dx, accumulate: true);
     }
 }

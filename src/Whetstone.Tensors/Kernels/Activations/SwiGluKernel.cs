@@ -3,20 +3,22 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Whetstone.Tensors.Kernels.Simd;
 
+using Whetstone.Tensors.Threading;
+
 namespace Whetstone.Tensors.Kernels;
 
 /// <summary>
 /// SwiGLU as in the Llama/Qwen MLP: y = silu(gate) ⊙ up. gate, up, y, dy, dgate, dup: same length
 /// (tokens × intermediate); y may be gate or up.
 /// </summary>
-public static class SwiGluKernel
+public static unsafe class SwiGluKernel
 {
     /// <summary>y = silu(gate) ⊙ up.</summary>
     public static void Forward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y)
     {
         ShapeCheck.SameLength(gate.Length, up.Length, nameof(gate), nameof(up));
         ShapeCheck.SameLength(gate.Length, y.Length, nameof(gate), nameof(y));
-        VectorDriver.Map(new SwiGluOperator(), gate, up, y);
+        ParallelMap.Binary(new SwiGluOperator(), gate, up, y, accumulate: false);
     }
 
     /// <summary>
@@ -29,9 +31,31 @@ public static class SwiGluKernel
         ShapeCheck.SameLength(gate.Length, dy.Length, nameof(gate), nameof(dy));
         bool wantGate = ShapeCheck.Optional(dgate.Length, gate.Length, nameof(dgate));
         bool wantUp = ShapeCheck.Optional(dup.Length, gate.Length, nameof(dup));
-        if (wantGate && wantUp) Fused(gate, up, dy, dgate, dup);
-        else if (wantGate) VectorDriver.MapAdd(new SwiGluGateGradOperator(), gate, up, dy, dgate);
-        else if (wantUp) VectorDriver.MapAdd(new SwiGluOperator(), gate, dy, dup);
+        if (wantGate && wantUp) FusedParallel(gate, up, dy, dgate, dup);
+        else if (wantGate) ParallelMap.TernaryAdd(new SwiGluGateGradOperator(), gate, up, dy, dgate);
+        else if (wantUp) ParallelMap.Binary(new SwiGluOperator(), gate, dy, dup, accumulate: true);
+    }
+
+    // The fused pass in fixed element chunks (see ParallelMap): the same arithmetic per element for any thread count.
+    private static void FusedParallel(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dy, Span<float> dgate, Span<float> dup)
+    {
+        int chunks = KernelPartition.ElementChunkCount(gate.Length, 7);
+        if (chunks == 1) { Fused(gate, up, dy, dgate, dup); return; }
+        fixed (float* pg = gate, pu = up, pdy = dy, pdg = dgate, pdu = dup)
+            ComputePool.For(chunks, new FusedBody { Gate = pg, Up = pu, Dy = pdy, DGate = pdg, DUp = pdu, Length = gate.Length });
+    }
+
+    private struct FusedBody : IComputeLoopBody
+    {
+        public float* Gate, Up, Dy, DGate, DUp;
+        public int Length;
+
+        public readonly void Invoke(int index)
+        {
+            var (s, n) = ParallelMap.Chunk(index, Length);
+            Fused(new ReadOnlySpan<float>(Gate + s, n), new ReadOnlySpan<float>(Up + s, n), new ReadOnlySpan<float>(Dy + s, n),
+                new Span<float>(DGate + s, n), new Span<float>(DUp + s, n));
+        }
     }
 
     private static void Fused(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dy, Span<float> dgate, Span<float> dup)
