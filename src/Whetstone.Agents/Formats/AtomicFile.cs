@@ -34,7 +34,7 @@ public sealed class AtomicFile : IDisposable
     public void Commit()
     {
         Writer.Flush();
-        Writer.BaseStream.Flush();
+        ((FileStream)Writer.BaseStream).Flush(flushToDisk: true);
         Writer.Dispose();
         File.Move(_tempPath, _path, overwrite: true);
         _committed = true;

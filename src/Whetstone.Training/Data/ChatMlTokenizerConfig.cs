@@ -1,3 +1,4 @@
+using Whetstone.Models.Checkpoints;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -73,18 +74,8 @@ public static class ChatMlTokenizerConfig
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var json = Create(tokenizer, modelMaxLength, chatTemplate).ToJsonString(Indented);
-        Directory.CreateDirectory(directory);
         string file = Path.Combine(directory, "tokenizer_config.json");
-        string temp = file + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllText(temp, json + "\n", new UTF8Encoding(false));
-            File.Move(temp, file, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllText(file, json + "\n");
         return file;
     }
 

@@ -1,3 +1,4 @@
+using Whetstone.Models.Checkpoints;
 using System.Text;
 using System.Text.Json.Nodes;
 using Whetstone.Agents.Evaluation;
@@ -38,9 +39,7 @@ internal sealed class EvalLog : IDisposable
                 catch (System.Text.Json.JsonException) { continue; }
                 if (node?["step"]?.GetValue<long>() is { } s && s <= resumedStep) kept.Append(line).Append('\n');
             }
-            string temp = path + ".tmp";
-            File.WriteAllText(temp, kept.ToString(), new UTF8Encoding(false));
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.WriteAllText(path, kept.ToString());
         }
         return new EvalLog(path, append: true, stage);
     }

@@ -1,3 +1,4 @@
+using AtomicFile = Whetstone.Models.Checkpoints.AtomicFile;
 using System.Globalization;
 using System.Text.Json;
 using Whetstone.Agents.Environments;
@@ -38,7 +39,7 @@ public static class RecipeRunner
         log.WriteLine($"resolved config ({recipe.Source}):");
         log.WriteLine(json);
         Directory.CreateDirectory(recipe.OutputDir);
-        WriteAtomic(Path.Combine(recipe.OutputDir, "config.json"), json);
+        AtomicFile.WriteAllText(Path.Combine(recipe.OutputDir, "config.json"), json);
 
         IEnvironmentFactory? env = recipe.Data.Env is { } spec ? OpenEnvironment(spec) : null;
         var train = ReadAll(recipe.Data.Train);
@@ -103,7 +104,7 @@ public static class RecipeRunner
         }
 
         // RftTrainer writes its own config.json (RftConfig only); put back the full recipe, which contains it.
-        if (recipe.Method == TrainingMethod.Rft) WriteAtomic(Path.Combine(recipe.OutputDir, "config.json"), json);
+        if (recipe.Method == TrainingMethod.Rft) AtomicFile.WriteAllText(Path.Combine(recipe.OutputDir, "config.json"), json);
 
         string saved = Path.Combine(recipe.OutputDir, "final");
         model.Save(saved);
@@ -138,12 +139,5 @@ public static class RecipeRunner
             string src = Path.Combine(from, name), dst = Path.Combine(to, name);
             if (File.Exists(src) && !File.Exists(dst)) File.Copy(src, dst);
         }
-    }
-
-    private static void WriteAtomic(string path, string text)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
     }
 }

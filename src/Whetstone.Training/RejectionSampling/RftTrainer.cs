@@ -1,3 +1,4 @@
+using AtomicFile = Whetstone.Models.Checkpoints.AtomicFile;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Whetstone.Agents.Environments;
@@ -194,10 +195,7 @@ public sealed class RftTrainer
 
     private static void WriteConfig(RftConfig c)
     {
-        string path = Path.Combine(c.OutputDir!, "config.json");
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(c, JsonOptions));
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(c.OutputDir!, "config.json"), JsonSerializer.Serialize(c, JsonOptions));
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new()

@@ -1,3 +1,4 @@
+using Whetstone.Models.Checkpoints;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -118,18 +119,7 @@ public sealed class TrainedBpe
     public string Save(string path)
     {
         string file = Directory.Exists(path) ? Path.Combine(path, "tokenizer.json") : path;
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(file));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string temp = file + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllText(temp, ToJson(), new UTF8Encoding(false));
-            File.Move(temp, file, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllText(file, ToJson());
         return file;
     }
 
