@@ -109,12 +109,10 @@ public sealed class DpoTrainer : IDisposable
         if (t.Status == EpisodeStatus.InfrastructureError)
             throw new ArgumentException($"DpoTrainer: trajectory '{t.Id}' ended in an infrastructure error and cannot be a preference example.");
         var actions = t.Steps.OfType<ActionStep>().ToList();
+        // Policy samples keep their generated ids (token-in/token-out); PaddedBatch drops the behaviour log-probs DPO
+        // does not need when a batch mixes them with expert text.
         if (actions.Count > 0 && actions.All(a => a.TokenIds is { Count: > 0 }))
-        {
-            // DPO needs no behaviour log-probs; dropping them lets policy samples share a batch with expert text.
-            var s = rollout.Build(t);
-            return new TokenizedSequence(s.Ids, s.LossMask, s.TurnIndex, s.Spans, null, s.SourceId, s.TruncatedTokenCount);
-        }
+            return rollout.Build(t);
         var sequences = sft.Tokenize(t);
         if (sequences.Count != 1)
             throw new ArgumentException($"DpoTrainer: trajectory '{t.Id}' tokenizes into {sequences.Count} sequences; DPO needs exactly one per side.");
@@ -136,12 +134,7 @@ public sealed class DpoTrainer : IDisposable
         var referenceSums = ReferenceSums(tape, sequences);
         int batchesPerEpoch = (pairs.Count + c.PairsPerMicroBatch - 1) / c.PairsPerMicroBatch;
         long totalSteps = c.MaxSteps > 0 ? c.MaxSteps : (long)Math.Ceiling((double)c.Epochs * batchesPerEpoch / c.GradientAccumulationSteps);
-        var schedule = c.Schedule switch
-        {
-            SftSchedule.Cosine => LearningRateSchedule.WarmupCosine(c.LearningRate, c.WarmupSteps, (int)totalSteps, c.MinLrRatio),
-            SftSchedule.Linear => LearningRateSchedule.WarmupLinear(c.LearningRate, c.WarmupSteps, (int)totalSteps, c.MinLrRatio),
-            _ => LearningRateSchedule.Constant(c.LearningRate, c.WarmupSteps),
-        };
+        var schedule = c.Schedule.Build(c.LearningRate, c.WarmupSteps, (int)totalSteps, c.MinLrRatio);
 
         var state = new TrainingState(_trainable, Optimizer);
         var checkpoints = c.OutputDir is null ? null : new TrainingCheckpoints(c.OutputDir, c.KeepLast);

@@ -1,19 +1,7 @@
+using Whetstone.Training.Sft;
 using Whetstone.Training.Objectives;
 
 namespace Whetstone.Training.Grpo;
-
-/// <summary>The learning-rate schedule of a GRPO run after warmup.</summary>
-public enum GrpoSchedule
-{
-    /// <summary>Constant after warmup (TRL's GRPO recipes mostly use this or a slow decay).</summary>
-    Constant,
-
-    /// <summary>Cosine decay to <see cref="GrpoConfig.MinLrRatio"/> × peak over <see cref="GrpoConfig.MaxSteps"/>.</summary>
-    Cosine,
-
-    /// <summary>Linear decay to <see cref="GrpoConfig.MinLrRatio"/> × peak over <see cref="GrpoConfig.MaxSteps"/>.</summary>
-    Linear,
-}
 
 /// <summary>
 /// Every setting of a multi-turn GRPO run (TRL's <c>GRPOConfig</c>): one record, serialised into each checkpoint.
@@ -112,7 +100,7 @@ public sealed record GrpoConfig
     public int WarmupSteps { get; init; }
 
     /// <summary>Decay after warmup.</summary>
-    public GrpoSchedule Schedule { get; init; } = GrpoSchedule.Constant;
+    public SftSchedule Schedule { get; init; } = SftSchedule.Constant;
 
     /// <summary>Final learning rate as a fraction of the peak (Cosine, Linear).</summary>
     public float MinLrRatio { get; init; } = 0.1f;

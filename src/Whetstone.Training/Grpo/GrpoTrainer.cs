@@ -10,6 +10,7 @@ using Whetstone.Models.Transformer;
 using Whetstone.Tensors;
 using Whetstone.Tensors.Autograd;
 using Whetstone.Tensors.Optim;
+using Whetstone.Training.Sft;
 using Whetstone.Training.Checkpointing;
 using Whetstone.Training.Data;
 using Whetstone.Training.Data.Batching;
@@ -88,12 +89,7 @@ public sealed class GrpoTrainer : IDisposable
             LearningRate = config.LearningRate, Beta1 = config.Beta1, Beta2 = config.Beta2, WeightDecay = config.WeightDecay,
         });
         int updates = config.MaxSteps * config.InnerEpochs;
-        _schedule = config.Schedule switch
-        {
-            GrpoSchedule.Cosine => LearningRateSchedule.WarmupCosine(config.LearningRate, config.WarmupSteps, updates, config.MinLrRatio),
-            GrpoSchedule.Linear => LearningRateSchedule.WarmupLinear(config.LearningRate, config.WarmupSteps, updates, config.MinLrRatio),
-            _ => LearningRateSchedule.Constant(config.LearningRate, config.WarmupSteps),
-        };
+        _schedule = config.Schedule.Build(config.LearningRate, config.WarmupSteps, updates, config.MinLrRatio);
         Policy = new LocalPolicy(model, chat);
         _sequences = new RolloutSequenceBuilder(chat, config.MaxLength);
         _taskPool = environment.Tasks(DataSplit.Train, config.TrainTasks);

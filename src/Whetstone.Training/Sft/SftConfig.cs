@@ -13,7 +13,7 @@ public enum SftLoss
     Dft,
 }
 
-/// <summary>The learning-rate schedule after warmup.</summary>
+/// <summary>The learning-rate schedule after warmup (used by the SFT, DPO and GRPO trainers alike).</summary>
 public enum SftSchedule
 {
     /// <summary>Cosine decay to <see cref="SftConfig.MinLrRatio"/> × peak.</summary>

@@ -94,12 +94,7 @@ public sealed class SftTrainer
         var data = new EpochBatches(train, padId, c);
         long totalSteps = c.MaxSteps > 0 ? c.MaxSteps
             : (long)Math.Ceiling((double)c.Epochs * data.BatchesIn(0) / c.GradientAccumulationSteps);
-        var schedule = c.Schedule switch
-        {
-            SftSchedule.Cosine => LearningRateSchedule.WarmupCosine(c.LearningRate, c.WarmupSteps, (int)totalSteps, c.MinLrRatio),
-            SftSchedule.Linear => LearningRateSchedule.WarmupLinear(c.LearningRate, c.WarmupSteps, (int)totalSteps, c.MinLrRatio),
-            _ => LearningRateSchedule.Constant(c.LearningRate, c.WarmupSteps),
-        };
+        var schedule = c.Schedule.Build(c.LearningRate, c.WarmupSteps, (int)totalSteps, c.MinLrRatio);
         var evalBatches = eval is { Count: > 0 }
             ? LengthBucketBatcher.CreateBatches(eval, padId, new LengthBucketOptions
                 { MaxTokensPerBatch = c.MaxTokensPerMicroBatch, MaxBatchSize = c.MaxSequencesPerMicroBatch, Shuffle = false })
