@@ -12,11 +12,8 @@ internal sealed class HttpEnvironmentClient(HttpClient http, Uri baseUri)
     internal Uri BaseUri { get; } = baseUri;
 
     internal async Task<TResponse> PostAsync<TRequest, TResponse>(string path, TRequest body, CancellationToken ct)
-    {
-        using var content = JsonContent.Create(body, options: HttpEnvironmentWire.Json);
-        using var response = await http.PostAsync(new Uri(BaseUri, path), content, ct).ConfigureAwait(false);
-        return await ReadAsync<TResponse>(response, path, ct).ConfigureAwait(false);
-    }
+        where TResponse : class =>
+        (await SendAsync<TRequest, TResponse>(path, body, notFoundIsNull: false, ct).ConfigureAwait(false))!;
 
     internal async Task<TResponse> GetAsync<TResponse>(string pathAndQuery, CancellationToken ct)
     {
@@ -25,12 +22,16 @@ internal sealed class HttpEnvironmentClient(HttpClient http, Uri baseUri)
     }
 
     /// <summary>Like <see cref="PostAsync{TRequest, TResponse}"/> but returns null when the server answers 404.</summary>
-    internal async Task<TResponse?> PostOptionalAsync<TRequest, TResponse>(string path, TRequest body, CancellationToken ct)
+    internal Task<TResponse?> PostOptionalAsync<TRequest, TResponse>(string path, TRequest body, CancellationToken ct)
+        where TResponse : class =>
+        SendAsync<TRequest, TResponse>(path, body, notFoundIsNull: true, ct);
+
+    private async Task<TResponse?> SendAsync<TRequest, TResponse>(string path, TRequest body, bool notFoundIsNull, CancellationToken ct)
         where TResponse : class
     {
         using var content = JsonContent.Create(body, options: HttpEnvironmentWire.Json);
         using var response = await http.PostAsync(new Uri(BaseUri, path), content, ct).ConfigureAwait(false);
-        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        if (notFoundIsNull && response.StatusCode == System.Net.HttpStatusCode.NotFound)
             return null;
         return await ReadAsync<TResponse>(response, path, ct).ConfigureAwait(false);
     }

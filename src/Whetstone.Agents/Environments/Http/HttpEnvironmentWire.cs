@@ -62,6 +62,16 @@ internal static class HttpEnvironmentWire
     internal static WireTask ToWire(EnvironmentTask task) =>
         new(task.Id, task.Split == DataSplit.Train ? "train" : "test", task.Seed);
 
+    // The schema of a tool the server declared without parameters; parsed once (an undisposed JsonDocument per tool
+    // would hold pooled buffers).
+    private static readonly JsonElement NoParameters = ParseOnce("""{"type":"object","properties":{}}""");
+
+    private static JsonElement ParseOnce(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
     internal static EnvironmentTask FromWire(WireTask task, string where) =>
         new(
             task.Id ?? throw Invalid(where, "id", "is missing"),
@@ -106,8 +116,7 @@ internal static class HttpEnvironmentWire
     {
         if (string.IsNullOrEmpty(t.Name))
             throw Invalid(where, "name", "is missing");
-        var parameters = t.Parameters ?? JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
-        return new ToolDefinition(t.Name, t.Description ?? "", parameters.Clone());
+        return new ToolDefinition(t.Name, t.Description ?? "", t.Parameters?.Clone() ?? NoParameters);
     }
 
     internal static IReadOnlyList<Observation> FromWire(List<WireObservation>? list, string where) =>
