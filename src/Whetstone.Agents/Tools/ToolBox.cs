@@ -44,13 +44,24 @@ public sealed class ToolBox
     /// Answers every call of <paramref name="action"/> in order: well-formed calls first, as the model wrote them, then
     /// one observation per malformed call.
     /// </summary>
-    public IReadOnlyList<Observation> Dispatch(AgentAction action)
+    /// <param name="action">The agent's turn.</param>
+    /// <param name="refusal">
+    /// Asked before each well-formed call (after the earlier calls of the turn ran): a reason when the episode's rules
+    /// forbid the call now (e.g. "an answer was already given"), which <see cref="Refuse"/> answers; null to run it.
+    /// </param>
+    /// <param name="noCallHint">
+    /// For a turn with no tool call at all: the text of an environment observation that tells the agent what to do.
+    /// Without it such a turn gets no observation.
+    /// </param>
+    public List<Observation> Dispatch(AgentAction action, Func<ToolCall, string?>? refusal = null, Func<string>? noCallHint = null)
     {
-        var observations = new List<Observation>(action.ToolCalls.Count + action.MalformedToolCalls.Count);
+        var observations = new List<Observation>(Math.Max(1, action.ToolCalls.Count + action.MalformedToolCalls.Count));
         foreach (var call in action.ToolCalls)
-            observations.Add(Invoke(call));
+            observations.Add(refusal?.Invoke(call) is { } reason ? Refuse(call, reason) : Invoke(call));
         foreach (var malformed in action.MalformedToolCalls)
             observations.Add(Reject(malformed));
+        if (noCallHint is not null && action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0)
+            observations.Add(new Observation { Source = ObservationSource.Environment, Content = noCallHint() });
         return observations;
     }
 

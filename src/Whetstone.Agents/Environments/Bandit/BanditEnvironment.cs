@@ -16,6 +16,8 @@ public sealed class BanditEnvironment : IEnvironment
 {
     private readonly BanditOptions _options;
     private readonly ToolBox _tools;
+    private readonly Func<Messages.ToolCall, string?> _refusal;
+    private readonly Func<string> _noCallHint;
     private BanditInstance? _instance;
     private int[] _pullCounts = [];
     private int[] _payoffSums = [];
@@ -31,6 +33,9 @@ public sealed class BanditEnvironment : IEnvironment
         if (options.Arms < 2 || options.Pulls < 1)
             throw new ArgumentException("A bandit needs at least 2 arms and 1 pull.", nameof(options));
         _options = options;
+        _refusal = _ => _pulls >= _options.Pulls ? "no pulls left" : null;
+        _noCallHint = () => $"No tool call found. Call pull with an arm number from 1 to {_options.Arms}. " +
+                            $"{_options.Pulls - _pulls} pulls left.";
         _tools = new ToolBox().Add(ToolDefinition.Create("pull", $"Pull one arm (1 to {options.Arms}); it pays 1 or 0.",
             """{"type":"object","properties":{"arm":{"type":"integer","minimum":1,"maximum":""" + options.Arms +
             """}},"required":["arm"],"additionalProperties":false}"""),
@@ -88,18 +93,7 @@ public sealed class BanditEnvironment : IEnvironment
         _turns++;
         _stepPayoff = 0;
 
-        var observations = new List<Observation>();
-        foreach (var call in action.ToolCalls)
-            observations.Add(_pulls >= _options.Pulls ? _tools.Refuse(call, "no pulls left") : _tools.Invoke(call));
-        foreach (var malformed in action.MalformedToolCalls)
-            observations.Add(_tools.Reject(malformed));
-        if (action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0)
-            observations.Add(new Observation
-            {
-                Source = ObservationSource.Environment,
-                Content = $"No tool call found. Call pull with an arm number from 1 to {_options.Arms}. " +
-                          $"{_options.Pulls - _pulls} pulls left.",
-            });
+        var observations = _tools.Dispatch(action, _refusal, _noCallHint);
 
         _done = _pulls >= _options.Pulls || _turns >= _options.Pulls + _options.SpareTurns;
         if (!_done)

@@ -15,7 +15,11 @@ public sealed class CalcEnvironment : IEnvironment
         "You solve arithmetic word problems. Work one step at a time: call calculator with one operation, read the " +
         "result, then continue. When you know the final number, call answer with it. You get one answer.";
 
+    private const string NoCallHint =
+        "No tool call found. Call calculator with an expression to compute, then answer with the final number.";
+
     private readonly CalcOptions _options;
+    private readonly Func<Messages.ToolCall, string?> _refusal;
     private readonly ToolBox _tools;
     private CalcProblem? _problem;
     private int _turns;
@@ -27,6 +31,7 @@ public sealed class CalcEnvironment : IEnvironment
     public CalcEnvironment(CalcOptions options)
     {
         _options = options;
+        _refusal = _ => _answered ? "the episode is over: an answer was already given" : null;
         _tools = new ToolBox()
             .Add(ToolDefinition.Create("calculator", "Evaluate an arithmetic expression with + - * / % ^ and parentheses.",
                 """{"type":"object","properties":{"expression":{"type":"string","description":"e.g. 12*3+4","minLength":1,"maxLength":200}},"required":["expression"],"additionalProperties":false}"""),
@@ -63,17 +68,7 @@ public sealed class CalcEnvironment : IEnvironment
             throw new InvalidOperationException("The calc episode is not running: call ResetAsync first.");
         _turns++;
 
-        var observations = new List<Observation>();
-        foreach (var call in action.ToolCalls)
-            observations.Add(_answered ? _tools.Refuse(call, "the episode is over: an answer was already given") : _tools.Invoke(call));
-        foreach (var malformed in action.MalformedToolCalls)
-            observations.Add(_tools.Reject(malformed));
-        if (action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0)
-            observations.Add(new Observation
-            {
-                Source = ObservationSource.Environment,
-                Content = "No tool call found. Call calculator with an expression to compute, then answer with the final number.",
-            });
+        var observations = _tools.Dispatch(action, _refusal, static () => NoCallHint);
 
         _done = _answered || _turns >= _options.MaxTurns;
         if (!_done)

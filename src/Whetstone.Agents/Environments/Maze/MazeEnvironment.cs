@@ -20,6 +20,8 @@ public sealed class MazeEnvironment : IEnvironment
 
     private readonly MazeOptions _options;
     private readonly ToolBox _tools;
+    private readonly Func<Messages.ToolCall, string?> _refusal;
+    private readonly Func<string> _noCallHint;
     private MazeLayout? _layout;
     private GridPoint _position;
     private int _used;
@@ -33,6 +35,8 @@ public sealed class MazeEnvironment : IEnvironment
         if (options.Size < 2)
             throw new ArgumentException("A maze needs at least 2 cells per side.", nameof(options));
         _options = options;
+        _refusal = _ => _reached ? "the goal is already reached" : _used >= Budget ? "no moves left" : null;
+        _noCallHint = () => $"No tool call found. Call move with up, down, left or right. {Where()}";
         _tools = new ToolBox().Add(ToolDefinition.Create("move", "Move one square up, down, left or right.",
             """{"type":"object","properties":{"direction":{"type":"string","enum":["up","down","left","right"]}},"required":["direction"],"additionalProperties":false}"""),
             Move);
@@ -72,21 +76,7 @@ public sealed class MazeEnvironment : IEnvironment
         _turns++;
         var usedBefore = _used;
 
-        var observations = new List<Observation>();
-        foreach (var call in action.ToolCalls)
-        {
-            observations.Add(_reached ? _tools.Refuse(call, "the goal is already reached")
-                : _used >= Budget ? _tools.Refuse(call, "no moves left")
-                : _tools.Invoke(call));
-        }
-        foreach (var malformed in action.MalformedToolCalls)
-            observations.Add(_tools.Reject(malformed));
-        if (action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0)
-            observations.Add(new Observation
-            {
-                Source = ObservationSource.Environment,
-                Content = $"No tool call found. Call move with up, down, left or right. {Where()}",
-            });
+        var observations = _tools.Dispatch(action, _refusal, _noCallHint);
         if (_used == usedBefore)
             _used++; // A turn without a move still spends budget, so every episode ends.
 

@@ -17,7 +17,10 @@ public sealed class SearchQaEnvironment : IEnvironment
         "a person, company, city or country to read its page. Questions need several searches: follow the facts " +
         "from page to page. When you know the answer, call answer with just the name, place or year.";
 
+    private const string NoCallHint = "No tool call found. Call search to read a page, or answer to give the final answer.";
+
     private readonly SearchQaOptions _options;
+    private readonly Func<Messages.ToolCall, string?> _refusal;
     private readonly ToolBox _tools;
     private KnowledgeWorld? _world;
     private Bm25Index? _index;
@@ -30,6 +33,7 @@ public sealed class SearchQaEnvironment : IEnvironment
     public SearchQaEnvironment(SearchQaOptions options)
     {
         _options = options;
+        _refusal = _ => _given is not null ? "the episode is over: an answer was already given" : null;
         _tools = new ToolBox()
             .Add(ToolDefinition.Create("search", "Search the encyclopedia; returns the best-matching pages.",
                 """{"type":"object","properties":{"query":{"type":"string","description":"e.g. a name","minLength":1,"maxLength":200}},"required":["query"],"additionalProperties":false}"""),
@@ -70,17 +74,7 @@ public sealed class SearchQaEnvironment : IEnvironment
         if (_question is null || _done)
             throw new InvalidOperationException("The search-qa episode is not running: call ResetAsync first.");
         _turns++;
-        var observations = new List<Observation>();
-        foreach (var call in action.ToolCalls)
-            observations.Add(_given is not null ? _tools.Refuse(call, "the episode is over: an answer was already given") : _tools.Invoke(call));
-        foreach (var malformed in action.MalformedToolCalls)
-            observations.Add(_tools.Reject(malformed));
-        if (action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0)
-            observations.Add(new Observation
-            {
-                Source = ObservationSource.Environment,
-                Content = "No tool call found. Call search to read a page, or answer to give the final answer.",
-            });
+        var observations = _tools.Dispatch(action, _refusal, static () => NoCallHint);
 
         _done = _given is not null || _turns >= _options.MaxTurns;
         if (!_done)

@@ -22,6 +22,8 @@ public sealed class TicTacToeEnvironment : IEnvironment
 
     private readonly TicTacToeOptions _options;
     private readonly ToolBox _tools;
+    private readonly Func<Messages.ToolCall, string?> _refusal;
+    private readonly Func<string> _noCallHint;
     private TicTacToeGame? _game;
     private TicTacToeBoard _board = TicTacToeBoard.Empty;
     private TaskRandom _opponentRandom = new(0);
@@ -33,6 +35,8 @@ public sealed class TicTacToeEnvironment : IEnvironment
     public TicTacToeEnvironment(TicTacToeOptions options)
     {
         _options = options;
+        _refusal = _ => _movedThisTurn ? "one move per turn: this call was ignored" : null;
+        _noCallHint = () => $"No tool call found. Call move with a free cell number.\n{_board.Render()}";
         _tools = new ToolBox().Add(ToolDefinition.Create("move", "Put your X on a free cell (1-9). The opponent answers.",
             """{"type":"object","properties":{"cell":{"type":"integer","minimum":1,"maximum":9}},"required":["cell"],"additionalProperties":false}"""),
             Move);
@@ -79,21 +83,7 @@ public sealed class TicTacToeEnvironment : IEnvironment
         _turns++;
         _movedThisTurn = false;
 
-        var observations = new List<Observation>();
-        foreach (var call in action.ToolCalls)
-        {
-            observations.Add(_movedThisTurn
-                ? _tools.Refuse(call, "one move per turn: this call was ignored")
-                : _tools.Invoke(call));
-        }
-        foreach (var malformed in action.MalformedToolCalls)
-            observations.Add(_tools.Reject(malformed));
-        if (action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0)
-            observations.Add(new Observation
-            {
-                Source = ObservationSource.Environment,
-                Content = $"No tool call found. Call move with a free cell number.\n{_board.Render()}",
-            });
+        var observations = _tools.Dispatch(action, _refusal, _noCallHint);
 
         var outOfTurns = !_board.IsOver && _turns >= _options.MaxTurns;
         _done = _board.IsOver || outOfTurns;
