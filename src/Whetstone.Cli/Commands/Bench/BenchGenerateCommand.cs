@@ -41,7 +41,7 @@ public static class BenchGenerateCommand
                 Console.WriteLine($"GEMM: {Gemm.Implementation}; {ComputeThreads.Count} compute threads; medians; random weights; temperature-1 sampling included in decode.");
             var results = new List<GenerateBenchResult>();
             if (model is "small" or "all")
-                results.Add(GenerateBenchmark.Run("qwen3-style-19m", TransformerShapes.Qwen3Style20M(), 128, [1, 8, 32], rounds: 41, prefillRepeats: 5, log));
+                results.Add(GenerateBenchmark.Run("qwen3-style-19m", ModelShapes.Qwen3Style20M(), 128, [1, 8, 32], rounds: 41, prefillRepeats: 5, log));
             if (model is "qwen2.5-0.5b" or "all")
                 results.Add(GenerateBenchmark.Run("qwen2.5-0.5b", ModelShapes.Qwen2_5_0_5B(), 128, [1, 8, 32], rounds: 7, prefillRepeats: 3, log));
             double copy = GenerateBenchmark.CopyBandwidth();

@@ -46,7 +46,7 @@ public static class BenchLoraCommand
             ModelConfig? config = name switch
             {
                 "qwen2.5-0.5b" => ModelShapes.Qwen2_5_0_5B(),
-                "small" => TransformerShapes.Qwen3Style20M(),
+                "small" => ModelShapes.Qwen3Style20M(),
                 _ => null,
             };
             if (config is null)

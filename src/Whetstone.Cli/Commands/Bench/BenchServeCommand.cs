@@ -1,3 +1,4 @@
+using Whetstone.Models.Configuration;
 #pragma warning disable OPENAI001 // ChatCompletionOptions.Seed is marked experimental in the SDK.
 using System.ClientModel;
 using System.CommandLine;
@@ -21,7 +22,7 @@ namespace Whetstone.Cli.Commands.Bench;
 /// <c>whet bench serve [--model DIR] [--clients 32] [--max-tokens 64] [--json]</c>: generated tokens/s of the
 /// OpenAI-compatible server under one streaming client and under many concurrent streaming clients, both driven
 /// through loopback HTTP by the official OpenAI SDK in the same process. The ratio is what continuous batching buys.
-/// Without <c>--model</c>, a random-weight ~19M Qwen3-style model (<see cref="TransformerShapes.Qwen3Style20M"/>)
+/// Without <c>--model</c>, a random-weight ~19M Qwen3-style model (<see cref="ModelShapes.Qwen3Style20M"/>)
 /// with a BPE tokenizer trained on ChatML text is served.
 /// </summary>
 public static class BenchServeCommand
@@ -51,7 +52,7 @@ public static class BenchServeCommand
                 var chat = ChatFormatter.FromDirectory(dir);
                 using var transformer = temp is null
                     ? TransformerModel.Load(dir)
-                    : TransformerModel.Create(TransformerShapes.Qwen3Style20M() with { VocabSize = chat.Tokenizer.VocabSize }, seed: 1);
+                    : TransformerModel.Create(ModelShapes.Qwen3Style20M() with { VocabSize = chat.Tokenizer.VocabSize }, seed: 1);
                 await using var server = await WhetServer.StartAsync(transformer, chat,
                     new ServerOptions { Port = 0, ModelName = "bench", MaxBatchSize = Math.Max(n, 1), MaxTokensLimit = tokens }, cancellationToken);
                 var client = new ChatClient("bench", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = server.BaseAddress });
