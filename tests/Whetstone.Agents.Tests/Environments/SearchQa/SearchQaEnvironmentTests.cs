@@ -84,7 +84,7 @@ public class SearchQaEnvironmentTests
     {
         var factory = new SearchQaEnvironmentFactory(new SearchQaOptions { RewardF1 = true });
         var env = factory.Create();
-        var task = factory.Tasks(DataSplit.Train, 20).First(t => true);
+        var task = factory.Tasks(DataSplit.Train, 1)[0];
         await env.ResetAsync(task);
         var gold = ((SearchQaEnvironment)env).Question.Answer;
         var step = await env.StepAsync(AgentAction.Call(new ToolCall("c", "answer", System.Text.Json.JsonSerializer.Serialize(new { text = gold + " maybe" }))));
