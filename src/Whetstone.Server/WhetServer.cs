@@ -9,7 +9,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Whetstone.Models.Generation;
 using Whetstone.Models.Transformer;
-using Whetstone.Server.Decoding;
 using Whetstone.Server.Endpoints;
 using Whetstone.Training.Data;
 
@@ -57,7 +56,7 @@ public sealed class WhetServer : IAsyncDisposable
             throw new ArgumentException($"--host: \"{options.Host}\" is not an IP address.", nameof(options));
 
         var generator = new Generator(model, new GeneratorOptions { MaxBatchSize = options.MaxBatchSize, MaxSequenceLength = options.MaxSequenceLength });
-        var decoder = new BatchedDecoder(generator);
+        var decoder = new BatchedDecoder(generator, "whet-serve decoder");
         try
         {
             var builder = WebApplication.CreateSlimBuilder();

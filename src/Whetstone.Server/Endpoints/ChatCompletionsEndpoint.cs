@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Whetstone.Models.Generation;
-using Whetstone.Server.Decoding;
 using Whetstone.Server.Protocol;
 using Whetstone.Server.Replies;
 using Whetstone.Training.Data;

@@ -91,7 +91,9 @@ public static class CalcDemo
         CopyTokenizer(tokenizerDir, Path.Combine(dir, "sft-model"));
         Lap("sft");
         Banner($"   evaluating SFT on {o.EvalTasks} held-out test tasks (greedy)");
-        var sftEval = await eval.RunAsync(PolicySource.Shared(new LocalPolicy(model, chat), "sft"), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Trajectory> sftEval;
+        using (var sftPolicy = new LocalPolicy(model, chat))
+            sftEval = await eval.RunAsync(PolicySource.Shared(sftPolicy, "sft"), cancellationToken).ConfigureAwait(false);
         var sftReport = TrajectoryEvaluator.Evaluate(sftEval, "SFT", "test");
         log.WriteLine($"  SFT: {Rate(sftReport)}");
         Lap("eval_sft");
@@ -119,7 +121,9 @@ public static class CalcDemo
 
         // 5. Evaluation of all four policies on the same test tasks.
         Banner($"5/5 evaluating SFT+GRPO, random and expert on the same {o.EvalTasks} test tasks");
-        var grpoEval = await eval.RunAsync(PolicySource.Shared(new LocalPolicy(model, chat), "grpo"), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<Trajectory> grpoEval;
+        using (var grpoPolicy = new LocalPolicy(model, chat))
+            grpoEval = await eval.RunAsync(PolicySource.Shared(grpoPolicy, "grpo"), cancellationToken).ConfigureAwait(false);
         var randomEval = await eval.RunAsync(PolicySource.Random(), cancellationToken).ConfigureAwait(false);
         var expertEval = await eval.RunAsync(PolicySource.Expert(factory), cancellationToken).ConfigureAwait(false);
         var rows = new List<DemoRow>
@@ -198,7 +202,7 @@ public static class CalcDemo
         public Task<IReadOnlyList<Trajectory>> RunAsync(PolicySource policy, CancellationToken cancellationToken) =>
             new RolloutRunner(factory, policy, new RolloutOptions
             {
-                MaxParallelism = 1, MaxTurns = o.MaxTurns, MaxGeneratedTokens = o.MaxTokensPerTurn * o.MaxTurns, Seed = 1000 + o.Seed,
+                MaxParallelism = 64, MaxTurns = o.MaxTurns, MaxGeneratedTokens = o.MaxTokensPerTurn * o.MaxTurns, Seed = 1000 + o.Seed,
                 Sampling = new SamplingOptions { Temperature = 0f, MaxTokens = o.MaxTokensPerTurn },
             }).RunAllAsync(tasks, null, cancellationToken);
     }

@@ -51,11 +51,11 @@ public sealed record GrpoConfig
     public int MaxEpisodeTokens { get; init; } = 1024;
 
     /// <summary>
-    /// Episodes in flight at once. The local policy serialises generation, so more only overlaps environment calls;
-    /// keep 1 with <c>LocalPolicy</c> (its token-in/token-out session lookup matches conversations by their messages,
-    /// and the G samples of one task share their first messages).
+    /// Episodes in flight at once (rollouts and evaluation). The <c>LocalPolicy</c> batches the generations of all
+    /// episodes in flight through one decoder, so this is the decode batch size: B·G (64 by default) plays a whole step
+    /// at once. Results do not depend on it (each episode samples from its own seed).
     /// </summary>
-    public int RolloutParallelism { get; init; } = 1;
+    public int RolloutParallelism { get; init; } = 64;
 
     // ---- Advantages ----
 

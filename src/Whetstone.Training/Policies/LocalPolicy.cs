@@ -20,12 +20,14 @@ namespace Whetstone.Training.Policies;
 /// When a call's messages extend one of them (the same message objects, then the assistant turn it produced, then
 /// new observations), the prompt is that session's ids + the ids it generated + the encoding of only the new text;
 /// nothing is re-tokenized. Any other conversation starts a fresh session from the template's rendering.</para>
-/// <para>Thread-safety: calls may come from many rollout workers at once; generation is serialised by a lock
-/// (one decode at a time on the CPU; batching concurrent requests is a later optimisation).</para>
+/// <para>Thread-safety and batching: calls may come from many rollout workers at once. Their generations share one
+/// <see cref="BatchedDecoder"/> (continuous batching: every decode step runs all sequences in flight through one
+/// forward), so a rollout with many episodes in flight reads each weight once per step rather than once per episode.
+/// A seeded request gets the same tokens however many others are in flight.</para>
 /// </remarks>
 public sealed class LocalPolicy : IPolicy, IDisposable
 {
-    private readonly Generator _generator;
+    private readonly BatchedDecoder _decoder;
     private readonly RolloutSequenceBuilder _builder;
     private readonly object _gate = new();
     private readonly LinkedList<OpenConversation> _open = new();
@@ -34,8 +36,10 @@ public sealed class LocalPolicy : IPolicy, IDisposable
     /// <summary>Creates a policy over <paramref name="model"/> (not owned) and its chat formatter.</summary>
     /// <param name="model">The model; its weights are read at each call, so training between calls is seen.</param>
     /// <param name="chat">The tokenizer and chat template the model was trained with.</param>
-    /// <param name="maxOpenConversations">How many conversations to remember for token-in/token-out prompts.</param>
-    public LocalPolicy(TransformerModel model, ChatFormatter chat, int maxOpenConversations = 256)
+    /// <param name="maxOpenConversations">How many conversations to remember for token-in/token-out prompts; keep it
+    /// above the number of episodes in flight.</param>
+    /// <param name="maxBatchSize">Most sequences decoded together; further concurrent calls wait their turn.</param>
+    public LocalPolicy(TransformerModel model, ChatFormatter chat, int maxOpenConversations = 1024, int maxBatchSize = 64)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(chat);
@@ -43,7 +47,7 @@ public sealed class LocalPolicy : IPolicy, IDisposable
         Model = model;
         Chat = chat;
         _maxOpenConversations = maxOpenConversations;
-        _generator = new Generator(model, new GeneratorOptions { MaxBatchSize = 1 });
+        _decoder = new BatchedDecoder(new Generator(model, new GeneratorOptions { MaxBatchSize = maxBatchSize }), "whet local policy");
         _builder = new RolloutSequenceBuilder(chat);
     }
 
@@ -57,34 +61,36 @@ public sealed class LocalPolicy : IPolicy, IDisposable
     public IReadOnlyList<int>? LastPrompt { get; private set; }
 
     /// <inheritdoc />
-    public Task<PolicyResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, PolicyOptions? options = null,
+    public async Task<PolicyResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, PolicyOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
         options ??= new PolicyOptions();
+        RolloutSession session;
+        IReadOnlyList<int> prompt;
         lock (_gate)
         {
-            var (session, prompt) = PromptFor(messages, options);
+            (session, prompt) = PromptFor(messages, options);
             LastPrompt = prompt.ToArray();
-            var result = _generator.Generate([new GenerationRequest(prompt, ToModelSampling(options.Sampling),
-                ids => Chat.Tokenizer.Decode(ids))])[0];
-            var action = Chat.ParseAssistant(result.Tokens);
-            Remember(messages, session, action.ToMessage(), result.Tokens, result.LogProbs);
-            return Task.FromResult(new PolicyResponse
-            {
-                Action = action,
-                TokenIds = result.Tokens.ToArray(),
-                LogProbs = result.LogProbs.ToArray(),
-                FinishReason = result.Reason switch
-                {
-                    FinishReason.StopToken or FinishReason.StopString => "stop",
-                    _ => "length",
-                },
-                PromptTokens = prompt.Count,
-                CompletionTokens = result.Tokens.Count,
-            });
         }
+        var result = await _decoder.GenerateAsync(new GenerationRequest(prompt, ToModelSampling(options.Sampling),
+            ids => Chat.Tokenizer.Decode(ids)), cancellationToken).ConfigureAwait(false);
+        var action = Chat.ParseAssistant(result.Tokens);
+        lock (_gate) Remember(messages, session, action.ToMessage(), result.Tokens, result.LogProbs);
+        return new PolicyResponse
+        {
+            Action = action,
+            TokenIds = result.Tokens.ToArray(),
+            LogProbs = result.LogProbs.ToArray(),
+            FinishReason = result.Reason switch
+            {
+                FinishReason.StopToken or FinishReason.StopString => "stop",
+                _ => "length",
+            },
+            PromptTokens = prompt.Count,
+            CompletionTokens = result.Tokens.Count,
+        };
     }
 
     /// <summary>The generator's sampling settings for a request: the template's stop tokens always end a turn.</summary>
@@ -123,7 +129,7 @@ public sealed class LocalPolicy : IPolicy, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _generator.Dispose();
+    public void Dispose() => _decoder.Dispose();
 
     /// <summary>A conversation answered once: the messages it had, its session, and the reply not yet added to it.</summary>
     private sealed record OpenConversation(ChatMessage[] Seen, RolloutSession Session, ChatMessage Reply, int[] GeneratedIds, float[] GeneratedLogProbs)

@@ -36,8 +36,8 @@ public sealed record RftConfig
     /// <summary>Most generated tokens per episode (null: no limit beyond the turn limits).</summary>
     public int? MaxGeneratedTokens { get; init; } = 512;
 
-    /// <summary>Episodes in flight during rollouts (a <c>LocalPolicy</c> serialises generation, so 1 is usual on a CPU).</summary>
-    public int MaxParallelism { get; init; } = 1;
+    /// <summary>Episodes in flight during rollouts and evaluation; the <c>LocalPolicy</c> decodes them as one batch.</summary>
+    public int MaxParallelism { get; init; } = 64;
 
     /// <summary>
     /// Train on the union of every round's kept trajectories (deduplicated), as in FireAct/AgentTuning's growing

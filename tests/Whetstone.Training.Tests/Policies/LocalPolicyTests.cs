@@ -168,4 +168,39 @@ public sealed class LocalPolicyTests(SmallCalcCorpus fixture) : IClassFixture<Sm
         Assert.All(trajectories, t => Assert.NotEqual(Whetstone.Agents.Trajectories.EpisodeStatus.InfrastructureError, t.Status));
         Assert.All(trajectories, t => Assert.All(t.Steps.OfType<Whetstone.Agents.Trajectories.ActionStep>(), a => Assert.NotNull(a.TokenIds)));
     }
+
+    [Fact]
+    public async Task Batched_rollout_plays_the_same_episodes_as_one_at_a_time()
+    {
+        // Many episodes in flight share the decoder's batches; each samples from its own seed, so the tokens and every
+        // later turn's prompt must not depend on what else was decoded in the same steps. Log-probs agree up to the
+        // float rounding of batched versus single-row GEMMs (a token could only flip on a near-tie of that size).
+        using var model = RandomModel(4);
+        var tasks = _corpus.Factory.Tasks(DataSplit.Test, 4);
+        async Task<IReadOnlyList<Whetstone.Agents.Trajectories.Trajectory>> Play(int parallelism)
+        {
+            using var policy = new LocalPolicy(model, _corpus.Chat);
+            var runner = new RolloutRunner(_corpus.Factory, PolicySource.Shared(policy), new RolloutOptions
+            {
+                SamplesPerTask = 4, MaxTurns = 3, MaxParallelism = parallelism, Seed = 9,
+                Sampling = new SamplingOptions { Temperature = 1f, MaxTokens = 12 },
+            });
+            return await runner.RunAllAsync(tasks);
+        }
+        var alone = await Play(1);
+        var batched = await Play(16);
+        Assert.Equal(alone.Count, batched.Count);
+        for (int i = 0; i < alone.Count; i++)
+        {
+            var a = alone[i].Steps.OfType<Whetstone.Agents.Trajectories.ActionStep>().ToList();
+            var b = batched[i].Steps.OfType<Whetstone.Agents.Trajectories.ActionStep>().ToList();
+            Assert.Equal(a.Count, b.Count);
+            for (int k = 0; k < a.Count; k++)
+            {
+                Assert.Equal(a[k].TokenIds, b[k].TokenIds);
+                for (int t = 0; t < a[k].LogProbs!.Count; t++) Assert.Equal(a[k].LogProbs![t], b[k].LogProbs![t], 1e-4);
+            }
+            Assert.Equal(alone[i].Reward, batched[i].Reward);
+        }
+    }
 }

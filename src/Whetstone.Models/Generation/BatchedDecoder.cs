@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Whetstone.Models.Generation;
 
-namespace Whetstone.Server.Decoding;
+namespace Whetstone.Models.Generation;
 
 /// <summary>
-/// Continuous batching for the server: one background thread owns the <see cref="Generator"/> (which is not
-/// thread-safe). Requests hand in a <see cref="GenerationRequest"/> and read their tokens from a channel of their own;
+/// Continuous batching for concurrent callers (the server's clients, the episodes of a rollout): one background
+/// thread owns the <see cref="Generator"/> (which is not thread-safe). Requests hand in a <see cref="GenerationRequest"/> and read their tokens from a channel of their own;
 /// between steps the loop admits new sequences (<see cref="Generator.Add"/>), drops cancelled ones
 /// (<see cref="Generator.Remove"/>), runs one <see cref="Generator.Step"/> over everything in flight and routes each
 /// token to its request. Sequences that join mid-flight are prefilled in the same step as the others' decode tokens,
-/// so concurrent clients share every weight read.
+/// so concurrent clients share every weight read. Each sequence samples from its own seeded generator and batched
+/// rows are computed independently, so a seeded request gets the same tokens whatever else is in flight.
 /// </summary>
-internal sealed class BatchedDecoder : IDisposable
+public sealed class BatchedDecoder : IDisposable
 {
     private readonly Generator _generator;
     private readonly ConcurrentQueue<Job> _incoming = new();
@@ -22,10 +22,14 @@ internal sealed class BatchedDecoder : IDisposable
     private readonly Thread _thread;
     private volatile bool _stopping;
 
-    public BatchedDecoder(Generator generator)
+    /// <summary>Starts the decode thread over <paramref name="generator"/>, which the decoder owns from now on.</summary>
+    /// <param name="generator">The generator; disposed with the decoder.</param>
+    /// <param name="threadName">The background thread's name (shows in debuggers and dumps).</param>
+    public BatchedDecoder(Generator generator, string threadName = "whet decoder")
     {
+        ArgumentNullException.ThrowIfNull(generator);
         _generator = generator;
-        _thread = new Thread(Loop) { IsBackground = true, Name = "whet-serve decoder" };
+        _thread = new Thread(Loop) { IsBackground = true, Name = threadName };
         _thread.Start();
     }
 
@@ -48,6 +52,17 @@ internal sealed class BatchedDecoder : IDisposable
         });
         _wake.Set();
         return job.Channel.Reader;
+    }
+
+    /// <summary>Queues a sequence and waits for its whole result.</summary>
+    /// <exception cref="ArgumentException">The generator refused the request (empty prompt, ids outside the vocabulary …).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired or the decoder stopped.</exception>
+    public async Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        var updates = Submit(request, cancellationToken);
+        await foreach (var update in updates.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            if (update.Finished is { } result) return result;
+        throw new InvalidOperationException("BatchedDecoder: the sequence ended without a result.");
     }
 
     private void Loop()
