@@ -5,6 +5,9 @@ using Whetstone.Agents.Formats;
 using Whetstone.Agents.Policies;
 using Whetstone.Agents.Rollouts;
 using Whetstone.Agents.Trajectories;
+using Whetstone.Models.Transformer;
+using Whetstone.Training.Data;
+using Whetstone.Training.Policies;
 
 namespace Whetstone.Cli.Commands;
 
@@ -69,7 +72,7 @@ internal sealed class RolloutArguments
         var a = new RolloutArguments
         {
             Env = new Option<string>("--env") { Description = $"Environment: {string.Join(", ", EnvironmentCatalog.All.Select(d => d.Name))}, optionally with settings as name:key=value,key=value.", Required = true },
-            Policy = new Option<string>("--policy") { Description = "expert | random | openai:MODEL (server from WHET_OPENAI_BASE_URL / OPENAI_BASE_URL, key from OPENAI_API_KEY).", DefaultValueFactory = _ => "expert" },
+            Policy = new Option<string>("--policy") { Description = "expert | random | local:DIR (a Whetstone/Hugging Face model directory with its tokenizer; episodes in flight are decoded as one batch) | openai:MODEL (server from WHET_OPENAI_BASE_URL / OPENAI_BASE_URL, key from OPENAI_API_KEY).", DefaultValueFactory = _ => "expert" },
             Episodes = new Option<int>("--episodes") { Description = "Number of tasks to run (each sampled --samples times).", DefaultValueFactory = _ => 100 },
             Split = new Option<string>("--split") { Description = "train | test.", DefaultValueFactory = _ => defaultSplit },
             Offset = new Option<int>("--offset") { Description = "Skip this many tasks of the split first.", DefaultValueFactory = _ => 0 },
@@ -142,6 +145,20 @@ internal sealed class RolloutArguments
             policies = PolicySource.Expert(factory);
         else if (spec == "random")
             policies = PolicySource.Random();
+        else if (spec.StartsWith("local:", StringComparison.Ordinal) && spec.Length > "local:".Length)
+        {
+            var dir = spec["local:".Length..];
+            try
+            {
+                // Lives for the rest of the process (one evaluation per invocation); the decoder thread is a background thread.
+                var model = TransformerModel.Load(dir);
+                policies = PolicySource.Shared(new LocalPolicy(model, ChatFormatter.FromDirectory(dir)), spec);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or KeyNotFoundException)
+            {
+                error = $"{dir}: {e.Message}";
+            }
+        }
         else if (spec.StartsWith("openai:", StringComparison.Ordinal) && spec.Length > "openai:".Length)
         {
             try
@@ -157,7 +174,7 @@ internal sealed class RolloutArguments
             }
         }
         else
-            error = $"'{spec}' is not expert, random or openai:MODEL.";
+            error = $"'{spec}' is not expert, random, local:DIR or openai:MODEL.";
         return policies is not null;
     }
 

@@ -9,6 +9,9 @@ public sealed record GrpoStepResult
     /// <summary>Episodes that ended in an infrastructure error (left out of rewards and of the update).</summary>
     public int InfrastructureErrors { get; init; }
 
+    /// <summary>The first infrastructure error of the step as <c>trajectory id: detail</c>, or null when there was none.</summary>
+    public string? FirstInfrastructureError { get; init; }
+
     /// <summary>Episodes cut short by a turn or token limit (scored as they stand).</summary>
     public int Truncated { get; init; }
 

@@ -164,6 +164,9 @@ public sealed class GrpoTrainer : IDisposable
             // 7. Metrics, evaluation, checkpoint.
             if (metrics is not null) metrics.Write(ToMetrics(step, r, generationSeconds, trainSeconds, clock.Elapsed.TotalSeconds));
             progress?.Report(step, r.Updates > 0 ? r.Loss : 0, r.Tokens);
+            if (r.InfrastructureErrors > 0)
+                Console.Error.WriteLine($"warning: GRPO step {step}: {r.InfrastructureErrors} of {r.InfrastructureErrors + r.Episodes} episodes " +
+                    $"ended in infrastructure errors and were left out; first: {r.FirstInfrastructureError}");
             if (c.EvalEvery > 0 && (step % c.EvalEvery == 0 || step == c.MaxSteps)) await Evaluate(step).ConfigureAwait(false);
             if (checkpoints is not null && c.SaveEvery > 0 && (step % c.SaveEvery == 0 || step == c.MaxSteps))
             {
@@ -249,13 +252,19 @@ public sealed class GrpoTrainer : IDisposable
         var advantages = new List<float>();
         var rewards = new List<double>();
         int infraErrors = 0, truncated = 0, successes = 0, skipped = 0;
+        string? firstInfraError = null;
         long generatedTokens = 0;
         foreach (var group in groups)
         {
             var scored = new List<Trajectory>();
             foreach (var t in group)
             {
-                if (t.Status == EpisodeStatus.InfrastructureError || t.Reward is null) { infraErrors++; continue; }
+                if (t.Status == EpisodeStatus.InfrastructureError || t.Reward is null)
+                {
+                    infraErrors++;
+                    firstInfraError ??= $"{t.Id}: {t.StatusDetail ?? "no reward"}";
+                    continue;
+                }
                 scored.Add(t);
                 rewards.Add(t.Reward.Value);
                 if (t.Success == true) successes++;
@@ -282,7 +291,7 @@ public sealed class GrpoTrainer : IDisposable
         double rewardStd = episodes > 1 ? Math.Sqrt(rewards.Sum(x => (x - rewardMean) * (x - rewardMean)) / (episodes - 1)) : 0;
         var result = new GrpoStepResult
         {
-            Episodes = episodes, InfrastructureErrors = infraErrors, Truncated = truncated, RewardMean = rewardMean,
+            Episodes = episodes, InfrastructureErrors = infraErrors, FirstInfrastructureError = firstInfraError, Truncated = truncated, RewardMean = rewardMean,
             RewardStd = rewardStd, SuccessRate = episodes > 0 ? (double)successes / episodes : 0,
             ResponseLength = episodes > 0 ? (double)generatedTokens / episodes : 0, Groups = groups.Count, SkippedGroups = skipped,
         };
@@ -349,6 +358,8 @@ public sealed class GrpoTrainer : IDisposable
             Optimizer.Step();
             lossSum += loss;
         }
+        // Every step's sequences have new lengths, so the pool's size classes would keep growing across steps.
+        _tape.TrimPool();
         return result with
         {
             Sequences = sequences.Count, TrainedTokens = (long)maskTotal, Tokens = tokens, Updates = c.InnerEpochs,
