@@ -51,7 +51,8 @@ public static class BenchTrainCommand
                     date = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
                     gemm = Gemm.Implementation,
                     formula = "mfu = 6·parameters·tokensPerSecond ÷ gemmGflops; parameters = all, tied embedding once; " +
-                              "mfuWithAttention adds 12·layers·heads·headDim·T per token; gemmGflops = the linear layers' GEMM FLOPs of a step ÷ their summed median times, measured in the same run",
+                              "mfuWithAttention adds 12·layers·heads·headDim·T per token; gemmGflops = the linear layers' GEMM FLOPs of a step ÷ their summed median times, measured in the same run; " +
+                              "mfuCpuTime uses process CPU seconds of step and GEMMs instead of wall seconds; mfuVsSquareGemm uses a 1024³ NN GEMM as the reference",
                     result = r,
                 };
                 Console.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
@@ -83,7 +84,8 @@ public static class BenchTrainCommand
         Console.WriteLine($"median step {m.Step:F3} s over {r.Steps}: forward+loss {m.Forward:F3} s ({m.Forward / m.Step:P0}), backward {m.Backward:F3} s ({m.Backward / m.Step:P0}), " +
                           $"AdamW {m.Optimizer:F3} s ({m.Optimizer / m.Step:P0}), zero-grad+reset {m.Reset:F3} s ({m.Reset / m.Step:P0})");
         Console.WriteLine($"tokens/s {r.TokensPerSecond:F0}; linear GEMMs alone {r.GemmGflops:F1} GFLOP/s ({r.Gemms.Sum(g => g.StepSeconds):F3} s of a step)");
-        Console.WriteLine($"MFU = 6·N·tok/s ÷ GEMM = {r.Mfu:P1}; with the attention term {r.MfuWithAttention:P1}");
+        Console.WriteLine($"MFU = 6·N·tok/s ÷ GEMM = {r.Mfu:P1}; with the attention term {r.MfuWithAttention:P1}; from CPU time {r.MfuCpuTime:P1} (step {r.StepCpuSeconds:F3} CPU-s)");
+        Console.WriteLine($"square 1024³ GEMM {r.SquareGemmGflops:F1} GFLOP/s; 6·N·tok/s ÷ that = {r.MfuVsSquareGemm:P1}");
         Console.WriteLine($"loss {r.LastLoss:F4}; managed bytes allocated per step {r.AllocatedBytesPerStep:N0}; tape pool {r.TapePoolBytes / 1e6:F0} MB; peak working set {r.PeakWorkingSetBytes / 1e6:F0} MB");
         Console.WriteLine();
         Console.WriteLine($"{"GEMM",-20} {"shape",-22} {"count",5} {"GFLOP/s",8} {"s/step",7}");

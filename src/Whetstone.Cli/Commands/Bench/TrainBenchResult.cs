@@ -75,6 +75,18 @@ internal sealed record TrainBenchResult
     /// <summary>(6·N + 12·L·H·D·T)·tokens/s ÷ GEMM FLOP/s, the median of per-round ratios.</summary>
     public required double MfuWithAttention { get; init; }
 
+    /// <summary>The same ratio from process CPU seconds (all threads) of the step and of the GEMMs: less sensitive to other load.</summary>
+    public required double MfuCpuTime { get; init; }
+
+    /// <summary>Median GFLOP/s of a square 1024³ NN GEMM measured once per round.</summary>
+    public required double SquareGemmGflops { get; init; }
+
+    /// <summary>6·N·tokens/s ÷ <see cref="SquareGemmGflops"/>, the median of per-round ratios.</summary>
+    public required double MfuVsSquareGemm { get; init; }
+
+    /// <summary>Median process CPU seconds (all threads) of a step.</summary>
+    public required double StepCpuSeconds { get; init; }
+
     /// <summary>Loss of the last step (about ln V for random weights).</summary>
     public required float LastLoss { get; init; }
 
