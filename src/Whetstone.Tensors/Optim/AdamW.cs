@@ -1,7 +1,5 @@
 using System.Numerics;
 using Whetstone.Tensors.Autograd;
-using Whetstone.Tensors.Kernels;
-using Whetstone.Tensors.Threading;
 
 namespace Whetstone.Tensors.Optim;
 
@@ -14,10 +12,8 @@ namespace Whetstone.Tensors.Optim;
 /// p ← p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
 /// </code>
 /// This is the exact arrangement of PyTorch's AdamW. Parameters whose gradient is null are skipped.
-/// Large parameters are updated in fixed element chunks over the compute threads; each element runs the same
-/// arithmetic either way, so the result does not depend on the thread count.
 /// </summary>
-public sealed unsafe class AdamW
+public sealed class AdamW
 {
     private readonly ParameterSet _parameters;
     private readonly Tensor[] _m;
@@ -82,35 +78,7 @@ public sealed unsafe class AdamW
             var p = _parameters[i];
             if (p.Grad is null) continue;
             float decay = p.ApplyWeightDecay ? 1f - LearningRate * o.WeightDecay : 1f;
-            UpdateChunked(p.Value.AsSpan(), p.Grad.AsSpan(), _m[i].AsSpan(), _v[i].AsSpan(), decay, k);
-        }
-    }
-
-    // Chunks of KernelPartition.ElementChunk elements (a multiple of every vector width), so each element goes
-    // through the same SIMD or tail code as in one unsplit call.
-    private static void UpdateChunked(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float decay, in UpdateConstants k)
-    {
-        int chunks = KernelPartition.ElementChunkCount(p.Length, 7);   // p, m, v read and written; g read
-        if (chunks == 1)
-        {
-            Update(p, g, m, v, decay, k);
-            return;
-        }
-        fixed (float* pp = p, pg = g, pm = m, pv = v)
-            ComputePool.For(chunks, new UpdateBody { P = pp, G = pg, M = pm, V = pv, Length = p.Length, Decay = decay, K = k });
-    }
-
-    private struct UpdateBody : IComputeLoopBody
-    {
-        public float* P, G, M, V;
-        public int Length;
-        public float Decay;
-        public UpdateConstants K;
-
-        public readonly void Invoke(int index)
-        {
-            var (s, n) = ParallelMap.Chunk(index, Length);
-            Update(new Span<float>(P + s, n), new ReadOnlySpan<float>(G + s, n), new Span<float>(M + s, n), new Span<float>(V + s, n), Decay, K);
+            Update(p.Value.AsSpan(), p.Grad.AsSpan(), _m[i].AsSpan(), _v[i].AsSpan(), decay, k);
         }
     }
 

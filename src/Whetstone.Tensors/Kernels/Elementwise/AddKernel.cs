@@ -1,10 +1,8 @@
+using System.Numerics.Tensors;
+
 namespace Whetstone.Tensors.Kernels;
 
-/// <summary>
-/// y = a + b, element-wise (residual connections). All spans have the same length; y may be a or b. Large calls
-/// are split over the compute threads in fixed chunks (<see cref="ParallelMap"/>); one IEEE addition per element
-/// either way, so the result does not depend on the thread count.
-/// </summary>
+/// <summary>y = a + b, element-wise. All spans have the same length; y may be a or b.</summary>
 public static class AddKernel
 {
     /// <summary>y = a + b.</summary>
@@ -12,13 +10,13 @@ public static class AddKernel
     {
         ShapeCheck.SameLength(a.Length, b.Length, "a", "b");
         ShapeCheck.SameLength(a.Length, y.Length, "a", "y");
-        ParallelMap.Binary(new AddOperator(), a, b, y, accumulate: false);
+        TensorPrimitives.Add(a, b, y);
     }
 
     /// <summary>da += dy; db += dy. Either gradient may be empty when it is not wanted.</summary>
     public static void Backward(ReadOnlySpan<float> dy, Span<float> da, Span<float> db)
     {
-        if (ShapeCheck.Optional(da.Length, dy.Length, nameof(da))) ParallelMap.Unary(new IdentityOperator(), dy, da, accumulate: true);
-        if (ShapeCheck.Optional(db.Length, dy.Length, nameof(db))) ParallelMap.Unary(new IdentityOperator(), dy, db, accumulate: true);
+        if (ShapeCheck.Optional(da.Length, dy.Length, nameof(da))) TensorPrimitives.Add(da, dy, da);
+        if (ShapeCheck.Optional(db.Length, dy.Length, nameof(db))) TensorPrimitives.Add(db, dy, db);
     }
 }
