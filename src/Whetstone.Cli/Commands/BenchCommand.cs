@@ -16,6 +16,7 @@ public static class BenchCommand
         bench.Subcommands.Add(Bench.BenchGenerateCommand.Create());
         bench.Subcommands.Add(Bench.BenchServeCommand.Create());
         bench.Subcommands.Add(Bench.BenchLoraCommand.Create());
+        bench.Subcommands.Add(Bench.BenchTrainCommand.Create());
         return bench;
     }
 }

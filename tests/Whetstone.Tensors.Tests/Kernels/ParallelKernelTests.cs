@@ -40,6 +40,31 @@ public class ParallelKernelTests
     }
 
     [Fact]
+    public void Add_forward_and_backward_are_thread_count_independent_and_exact()
+    {
+        var a = Uniform(41, Elements); var b = Uniform(42, Elements); var dy = Uniform(43, Elements);
+        var da0 = Uniform(44, Elements); var db0 = Uniform(45, Elements);
+        var outs = SameForAnyThreadCount(() =>
+        {
+            var y = new float[Elements];
+            AddKernel.Forward(a, b, y);
+            var da = (float[])da0.Clone(); var db = (float[])db0.Clone();
+            AddKernel.Backward(dy, da, db);
+            var inPlace = (float[])a.Clone();
+            AddKernel.Forward(inPlace, b, inPlace);   // y may be a
+            return [y, da, db, inPlace];
+        });
+        var ry = new float[Elements];
+        AddReference.Forward(a, b, ry);
+        var rda = (float[])da0.Clone(); var rdb = (float[])db0.Clone();
+        AddReference.Backward(dy, rda, rdb);
+        BitIdentical(ry, outs[0]);   // one IEEE addition per element: exact, not just close
+        BitIdentical(rda, outs[1]);
+        BitIdentical(rdb, outs[2]);
+        BitIdentical(ry, outs[3]);
+    }
+
+    [Fact]
     public void RmsNorm_forward_and_backward_are_thread_count_independent()
     {
         var x = Uniform(1, Rows * Dim); var w = Uniform(2, Dim); var dy = Uniform(3, Rows * Dim);

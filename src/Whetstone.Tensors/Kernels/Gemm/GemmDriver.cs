@@ -17,7 +17,8 @@ namespace Whetstone.Tensors.Kernels;
 /// marks it done; others wait for the mark. So there is one fork-join per panel instead of two per KC slice,
 /// which matters when the machine is busy and any barrier can stall on a descheduled thread.
 /// Threads split only output tiles; every C element sums its KC slices in the same order on one thread,
-/// so results do not depend on the thread count.
+/// so results do not depend on the thread count. A very long K runs as sequential K chunks of this nest
+/// (<see cref="GemmKSplit"/>), which adds the same slices in the same order.
 /// </summary>
 internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMicroKernel
 {
@@ -25,7 +26,7 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
     public const long ParallelFlopThreshold = 1L << 21;
 
     // Each packed operand (A slab, B panel) holds at most this many floats (16 MiB).
-    private const long PanelBudget = 1L << 22;
+    internal const long PanelBudget = 1L << 22;
 
     // Floats of packed B one task walks through (1 MiB), so that tasks on other A blocks find it in cache.
     private const long ChunkBudget = 1L << 18;
@@ -49,6 +50,27 @@ internal static unsafe class GemmDriver<TKernel> where TKernel : struct, IGemmMi
             return;
         }
 
+        int kStep = GemmKSplit.Step(m, k, TKernel.MC, TKernel.KC, PanelBudget);
+        if (kStep < k)
+        {
+            // Sequential K chunks at KC boundaries: each C element still adds its KC slices in the same order, with
+            // beta applied on the first slice only, so the result is bit-identical to one whole-K pass.
+            for (int pc = 0; pc < k; pc += kStep)
+            {
+                float* aChunk = a + (nint)(transA == Transpose.None ? pc : (long)pc * lda);
+                float* bChunk = b + (nint)(transB == Transpose.None ? (long)pc * ldb : pc);
+                RunPanels(parallel, transA, transB, m, n, Math.Min(kStep, k - pc), alpha, aChunk, lda, bChunk, ldb,
+                    pc == 0 ? beta : 1f, c, ldc);
+            }
+            return;
+        }
+        RunPanels(parallel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunPanels(bool parallel, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
         int threads = ComputeThreads.Count;
         parallel &= threads > 1 && 2L * m * n * k >= ParallelFlopThreshold && !ComputePool.IsInsideLoop;
         int mr = TKernel.MR, nr = TKernel.NR;
