@@ -50,8 +50,11 @@ public sealed partial class LoraModel : IDisposable
     /// <summary>False inside a <see cref="DisableAdapters"/> scope: every adapter passes the base output through.</summary>
     public bool AdaptersEnabled => _disabledDepth == 0;
 
-    /// <summary>Draws the dropout masks; seeded from <see cref="LoraConfig.Seed"/>.</summary>
-    internal Rng DropoutRng { get; }
+    /// <summary>
+    /// Draws the dropout masks; seeded from <see cref="LoraConfig.Seed"/>. A training checkpoint saves its state so that
+    /// a resumed run draws the same masks as an uninterrupted one.
+    /// </summary>
+    public Rng DropoutRng { get; }
 
     /// <summary>
     /// Attaches adapters to every projection of <paramref name="model"/> named in <see cref="LoraConfig.TargetModules"/>:

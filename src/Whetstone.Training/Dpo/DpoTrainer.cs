@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Whetstone.Agents.Trajectories;
+using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
 using Whetstone.Tensors.Autograd;
 using Whetstone.Tensors.Optim;
@@ -24,9 +25,9 @@ namespace Whetstone.Training.Dpo;
 /// </summary>
 /// <remarks>
 /// <para>Reference: by default a frozen copy of the policy's weights when the trainer is built (TRL's
-/// <c>ref_model=None</c>). With LoRA, the alternative is the same model with its adapters disabled, which needs no
-/// copy; pass that as <c>reference</c> once adapters can be switched off. The reference is used only before the
-/// first step: its sums are constants.</para>
+/// <c>ref_model=None</c>). A trainer built from a <see cref="LoraModel"/> trains only the adapters and uses the same
+/// model with its adapters disabled as the reference (the base), which needs no copy. The reference is used only
+/// before the first step: its sums are constants.</para>
 /// <para>Tokenization: a trajectory whose every assistant turn carries the ids a local policy generated is rebuilt
 /// token-in/token-out by <see cref="RolloutSequenceBuilder"/> (the rejected sample's log-prob is then that of the
 /// exact ids it sampled); other trajectories (expert demonstrations, remote models) are rendered with
@@ -37,30 +38,48 @@ namespace Whetstone.Training.Dpo;
 public sealed class DpoTrainer : IDisposable
 {
     private readonly TransformerModel _model;
-    private readonly TransformerModel _reference;
+    private readonly LoraModel? _lora;
+    private readonly TransformerModel? _reference;   // null with LoRA: the reference is the model with adapters disabled
     private readonly bool _ownsReference;
     private readonly ChatFormatter _chat;
-    private readonly ParameterSet _trainable = new();
+    private readonly ParameterSet _trainable;
 
     /// <summary>Creates a trainer for <paramref name="model"/> (not owned, trained in place).</summary>
-    /// <param name="model">The policy.</param>
+    /// <param name="model">The policy: every parameter with RequiresGrad is trained.</param>
     /// <param name="chat">Its tokenizer and chat template.</param>
     /// <param name="config">The run's settings.</param>
     /// <param name="reference">The frozen reference; null copies <paramref name="model"/>'s current weights (owned).</param>
     public DpoTrainer(TransformerModel model, ChatFormatter chat, DpoConfig config, TransformerModel? reference = null)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), null, chat, config, reference)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    /// <summary>
+    /// Creates a trainer for the adapters of <paramref name="lora"/> (not owned): only A and B are trained and
+    /// checkpointed. The reference defaults to the same model with its adapters disabled (TRL with a PEFT model and
+    /// <c>ref_model=None</c>), so no copy of the base is made.
+    /// </summary>
+    /// <param name="lora">The adapted policy.</param>
+    /// <param name="chat">Its tokenizer and chat template.</param>
+    /// <param name="config">The run's settings.</param>
+    /// <param name="reference">An explicit frozen reference (not owned); null uses the base with adapters disabled.</param>
+    public DpoTrainer(LoraModel lora, ChatFormatter chat, DpoConfig config, TransformerModel? reference = null)
+        : this((lora ?? throw new ArgumentNullException(nameof(lora))).Model, lora, chat, config, reference)
+    {
+    }
+
+    private DpoTrainer(TransformerModel model, LoraModel? lora, ChatFormatter chat, DpoConfig config, TransformerModel? reference)
+    {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         _model = model;
+        _lora = lora;
         _chat = chat;
         Config = config;
-        foreach (var p in model.Parameters)
-            if (p.Value.RequiresGrad) _trainable.Add(p.Name, p.Value, p.ApplyWeightDecay);
-        if (_trainable.Count == 0) throw new ArgumentException("DpoTrainer: no model parameter has RequiresGrad set; nothing to train.");
-        _ownsReference = reference is null;
-        _reference = reference ?? FrozenCopy(model);
+        _trainable = lora is null ? TrainableSet.Of(model, nameof(DpoTrainer)) : TrainableSet.Of(lora, nameof(DpoTrainer));
+        _ownsReference = reference is null && lora is null;
+        _reference = reference ?? (lora is null ? FrozenCopy(model) : null);
         Optimizer = new AdamW(_trainable, new AdamWOptions
         {
             LearningRate = config.LearningRate, Beta1 = config.Beta1, Beta2 = config.Beta2, WeightDecay = config.WeightDecay,
@@ -72,6 +91,12 @@ public sealed class DpoTrainer : IDisposable
 
     /// <summary>The optimizer.</summary>
     public AdamW Optimizer { get; }
+
+    /// <summary>The parameters being trained: the LoRA adapters' A and B, or the model's tensors with RequiresGrad.</summary>
+    public ParameterSet TrainableParameters => _trainable;
+
+    /// <summary>True when the reference is the LoRA model with its adapters disabled (no separate reference weights).</summary>
+    public bool ReferenceIsBaseWithAdaptersDisabled => _reference is null;
 
     /// <summary>A new model with <paramref name="model"/>'s configuration and a copy of its weights, none trainable.</summary>
     public static TransformerModel FrozenCopy(TransformerModel model)
@@ -136,7 +161,7 @@ public sealed class DpoTrainer : IDisposable
         long totalSteps = c.MaxSteps > 0 ? c.MaxSteps : (long)Math.Ceiling((double)c.Epochs * batchesPerEpoch / c.GradientAccumulationSteps);
         var schedule = c.Schedule.Build(c.LearningRate, c.WarmupSteps, (int)totalSteps, c.MinLrRatio);
 
-        var state = new TrainingState(_trainable, Optimizer);
+        var state = TrainableSet.State(_trainable, Optimizer, _lora);
         var checkpoints = c.OutputDir is null ? null : new TrainingCheckpoints(c.OutputDir, c.KeepLast);
         string configJson = JsonSerializer.Serialize(c, JsonOptions);
         long step = 0;
@@ -229,7 +254,11 @@ public sealed class DpoTrainer : IDisposable
         using var tape = new Tape();
         var sequences = Flatten(pairs);
         var reference = ReferenceSums(tape, sequences);
-        var policy = Sums(tape, _model, sequences);
+        bool training = _lora?.Training ?? false;
+        if (_lora is not null) _lora.Training = false;   // evaluation: no adapter dropout
+        float[] policy;
+        try { policy = Sums(tape, _model, sequences); }
+        finally { if (_lora is not null) _lora.Training = training; }
         var chosenIdx = Enumerable.Range(0, pairs.Count).Select(i => 2 * i).ToArray();
         var rejectedIdx = Enumerable.Range(0, pairs.Count).Select(i => 2 * i + 1).ToArray();
         using (tape.NoGrad())
@@ -279,7 +308,11 @@ public sealed class DpoTrainer : IDisposable
     }
 
     /// <summary>(2N) log-prob sums of every sequence under the reference, without gradients.</summary>
-    private float[] ReferenceSums(Tape tape, IReadOnlyList<TokenizedSequence> sequences) => Sums(tape, _reference, sequences);
+    private float[] ReferenceSums(Tape tape, IReadOnlyList<TokenizedSequence> sequences)
+    {
+        if (_reference is not null) return Sums(tape, _reference, sequences);
+        using (_lora!.DisableAdapters()) return Sums(tape, _model, sequences);
+    }
 
     private float[] Sums(Tape tape, TransformerModel model, IReadOnlyList<TokenizedSequence> sequences)
     {
@@ -331,9 +364,9 @@ public sealed class DpoTrainer : IDisposable
         WriteIndented = true, Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>Disposes the reference copy when this trainer made it.</summary>
+    /// <summary>Disposes the reference copy when this trainer made it (never the model or its adapters).</summary>
     public void Dispose()
     {
-        if (_ownsReference) _reference.Dispose();
+        if (_ownsReference) _reference?.Dispose();
     }
 }

@@ -6,6 +6,7 @@ using Whetstone.Agents.Evaluation;
 using Whetstone.Agents.Policies;
 using Whetstone.Agents.Rollouts;
 using Whetstone.Agents.Trajectories;
+using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
 using Whetstone.Tensors;
 using Whetstone.Tensors.Autograd;
@@ -37,8 +38,9 @@ namespace Whetstone.Training.Grpo;
 /// </list>
 /// </summary>
 /// <remarks>
-/// <para>The reference is a frozen copy of the model's weights when the trainer is built (pass one to share it;
-/// a LoRA model can instead run its base with adapters disabled). Build the trainer from the same starting weights
+/// <para>The reference is a frozen copy of the model's weights when the trainer is built (pass one to share it).
+/// A trainer built from a <see cref="LoraModel"/> trains only the adapters and uses the same model with its adapters
+/// disabled as the reference, with no copy. Build the trainer from the same starting weights
 /// when resuming: the reference is the run's start, the checkpoint holds the trained weights, AdamW's moments and
 /// the step.</para>
 /// <para>Determinism: the task order of epoch e comes from <c>Seed + e</c> and each step's rollout seed from
@@ -47,11 +49,12 @@ namespace Whetstone.Training.Grpo;
 public sealed class GrpoTrainer : IDisposable
 {
     private readonly TransformerModel _model;
-    private readonly TransformerModel? _reference;
+    private readonly LoraModel? _lora;
+    private readonly TransformerModel? _reference;   // null when β = 0, or with LoRA: the base with adapters disabled
     private readonly bool _ownsReference;
     private readonly ChatFormatter _chat;
     private readonly IEnvironmentFactory _environment;
-    private readonly ParameterSet _trainable = new();
+    private readonly ParameterSet _trainable;
     private readonly RolloutSequenceBuilder _sequences;
     private readonly IReadOnlyList<EnvironmentTask> _taskPool;
     private readonly LearningRateSchedule _schedule;
@@ -66,8 +69,29 @@ public sealed class GrpoTrainer : IDisposable
     /// <paramref name="model"/> now when β &gt; 0.</param>
     public GrpoTrainer(TransformerModel model, ChatFormatter chat, IEnvironmentFactory environment, GrpoConfig config,
         TransformerModel? reference = null)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), null, chat, environment, config, reference)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    /// <summary>
+    /// Creates a trainer for the adapters of <paramref name="lora"/> (not owned): rollouts run the adapted model, only A
+    /// and B are updated and checkpointed, and the KL reference (β &gt; 0) is the same model with its adapters disabled
+    /// unless <paramref name="reference"/> is given, so no copy of the base is made.
+    /// </summary>
+    /// <param name="lora">The adapted policy.</param>
+    /// <param name="chat">The tokenizer and chat template the model was trained with.</param>
+    /// <param name="environment">Where the train tasks (rollouts) and test tasks (evaluation) come from.</param>
+    /// <param name="config">The run's settings.</param>
+    /// <param name="reference">An explicit frozen KL reference (not owned); null uses the base with adapters disabled.</param>
+    public GrpoTrainer(LoraModel lora, ChatFormatter chat, IEnvironmentFactory environment, GrpoConfig config,
+        TransformerModel? reference = null)
+        : this((lora ?? throw new ArgumentNullException(nameof(lora))).Model, lora, chat, environment, config, reference)
+    {
+    }
+
+    private GrpoTrainer(TransformerModel model, LoraModel? lora, ChatFormatter chat, IEnvironmentFactory environment,
+        GrpoConfig config, TransformerModel? reference)
+    {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(config);
@@ -76,10 +100,9 @@ public sealed class GrpoTrainer : IDisposable
         _chat = chat;
         _environment = environment;
         Config = config;
-        foreach (var p in model.Parameters)
-            if (p.Value.RequiresGrad) _trainable.Add(p.Name, p.Value, p.ApplyWeightDecay);
-        if (_trainable.Count == 0) throw new ArgumentException("GrpoTrainer: no model parameter has RequiresGrad set; nothing to train.");
-        if (config.Beta > 0)
+        _lora = lora;
+        _trainable = lora is null ? TrainableSet.Of(model, nameof(GrpoTrainer)) : TrainableSet.Of(lora, nameof(GrpoTrainer));
+        if (config.Beta > 0 && !(reference is null && lora is not null))
         {
             _ownsReference = reference is null;
             _reference = reference ?? FrozenCopy(model);
@@ -109,8 +132,11 @@ public sealed class GrpoTrainer : IDisposable
     /// <summary>The policy the rollouts and evaluations run: the live model behind the chat template.</summary>
     public LocalPolicy Policy { get; }
 
-    /// <summary>The frozen reference model (null when β = 0).</summary>
+    /// <summary>The frozen reference model (null when β = 0, or when the reference is the LoRA base with adapters disabled).</summary>
     public TransformerModel? Reference => _reference;
+
+    /// <summary>True when the KL reference is the LoRA model with its adapters disabled (β &gt; 0, no reference given).</summary>
+    public bool ReferenceIsBaseWithAdaptersDisabled => Config.Beta > 0 && _reference is null;
 
     /// <summary>Runs <see cref="GrpoConfig.MaxSteps"/> steps (from the last checkpoint when resuming).</summary>
     public async Task<GrpoResult> TrainAsync(CancellationToken cancellationToken = default)
@@ -119,7 +145,7 @@ public sealed class GrpoTrainer : IDisposable
         var clock = Stopwatch.StartNew();
 
         // Run directory: checkpoints with resume, metrics.jsonl, eval.jsonl.
-        var state = new TrainingState(_trainable, Optimizer);
+        var state = TrainableSet.State(_trainable, Optimizer, _lora);
         var checkpoints = c.OutputDir is null ? null : new TrainingCheckpoints(c.OutputDir, c.KeepLast);
         string configJson = JsonSerializer.Serialize(c, JsonOptions);
         long step = 0;
@@ -308,17 +334,7 @@ public sealed class GrpoTrainer : IDisposable
         long tokens = 0;
         foreach (var batch in batches)
         {
-            float[]? referenceLogProbs = null;
-            if (_reference is not null)
-            {
-                _tape.Reset();
-                using (_tape.NoGrad())
-                {
-                    var logits = _reference.Forward(_tape, batch.Ids, batch.BatchSize, batch.Length);
-                    referenceLogProbs = CausalLmLoss.NextTokenLogProbs(_tape, logits, batch.Ids).ToArray();
-                }
-                _tape.Reset();
-            }
+            float[]? referenceLogProbs = c.Beta > 0 ? ReferenceLogProbs(batch) : null;
             var rowAdvantages = batch.SequenceIndices.Select(i => advantages[i]).ToArray();
             var input = PolicyLossInputs.FromBatch(batch, rowAdvantages, referenceLogProbs);
             inputs.Add(input);
@@ -366,6 +382,21 @@ public sealed class GrpoTrainer : IDisposable
             Loss = lossSum / c.InnerEpochs, GradNorm = gradNorm, Kl = totals.ReferenceKl,
             ClipFraction = totals.ClipFraction, Entropy = totals.Entropy, ApproxKlToOld = totals.ApproxKl, MeanRatio = totals.Ratio,
         };
+    }
+
+    /// <summary>(B, T) log-probs of the batch under the frozen reference (or the LoRA base, adapters disabled), no gradients.</summary>
+    private float[] ReferenceLogProbs(PaddedBatch batch)
+    {
+        using var disabled = _reference is null ? _lora!.DisableAdapters() : default;
+        _tape.Reset();
+        float[] logProbs;
+        using (_tape.NoGrad())
+        {
+            var logits = (_reference ?? _model).Forward(_tape, batch.Ids, batch.BatchSize, batch.Length);
+            logProbs = CausalLmLoss.NextTokenLogProbs(_tape, logits, batch.Ids).ToArray();
+        }
+        _tape.Reset();
+        return logProbs;
     }
 
     /// <summary>The token-in/token-out training sequence of one episode, with a clear error when ids are missing.</summary>

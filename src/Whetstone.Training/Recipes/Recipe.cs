@@ -116,6 +116,13 @@ public sealed record Recipe
         if (hasShape && string.IsNullOrWhiteSpace(Model.Tokenizer)) Fail("model.tokenizer: a from-scratch model.shape needs a tokenizer directory");
         if (hasShape && RecipeModels.ShapeFor(Model.Shape!) is null)
             Fail($"model.shape: '{Model.Shape}' is not a known shape (one of: {string.Join(", ", RecipeModels.ShapeNames)})");
+        if (Lora is not null)
+        {
+            if (hasShape)
+                Fail("lora: adapters need a pretrained base in model.path; a from-scratch model.shape has no base weights on disk to adapt");
+            try { Lora.ToConfig(Model.Path).Validate(); }
+            catch (ArgumentException e) { Fail($"lora: {e.Message.Replace("LoraConfig.TargetModules", "targets", StringComparison.Ordinal).Replace("LoraConfig.", "", StringComparison.Ordinal)}"); }
+        }
         switch (Method)
         {
             case TrainingMethod.Sft or TrainingMethod.Dpo when Data.Train.Count == 0:

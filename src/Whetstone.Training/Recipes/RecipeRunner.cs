@@ -5,6 +5,7 @@ using Whetstone.Agents.Environments;
 using Whetstone.Agents.Formats;
 using Whetstone.Agents.Rollouts;
 using Whetstone.Agents.Trajectories;
+using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
 using Whetstone.Training.Data;
 using Whetstone.Training.Dpo;
@@ -18,8 +19,9 @@ namespace Whetstone.Training.Recipes;
 /// Runs a resolved <see cref="Recipe"/> end to end, the way <c>whet train</c> does: prints and saves the resolved
 /// config (output_dir/config.json), reads the data or opens the environment, trains a tokenizer when a from-scratch
 /// model has none, builds the model (plus LoRA adapters), runs the trainer, and saves the result to
-/// output_dir/final (full weights + tokenizer files). A <c>lora</c> section is parsed but refused at run time: the
-/// trainers do not train adapters yet.
+/// output_dir/final with the tokenizer files: the full weights, or with a <c>lora</c> section the PEFT adapter
+/// (adapter_config.json + adapter_model.safetensors; load it with <c>whet serve --model BASE --adapter final</c> or
+/// PEFT's <c>PeftModel.from_pretrained</c>) and, with <c>lora.merge: true</c>, the merged full model in final/merged.
 /// </summary>
 public static class RecipeRunner
 {
@@ -28,11 +30,6 @@ public static class RecipeRunner
     /// <summary>Runs the recipe, writing progress to <paramref name="log"/>; returns the saved model's directory.</summary>
     public static async Task<string> RunAsync(Recipe recipe, TextWriter log, CancellationToken cancellationToken = default)
     {
-        // The trainers train the model parameters that have RequiresGrad; LoRA's A and B live outside the model's
-        // parameter set, so attaching adapters would leave nothing to train. Refuse before any work is done.
-        if (recipe.Lora is not null)
-            throw new RecipeException($"{recipe.Source}: lora: the sft/rft/dpo/grpo trainers do not train LoRA adapters yet " +
-                "(they update the model's own parameters); remove the lora section for full fine-tuning");
         if (recipe.Model.Path is { } modelPath && !Directory.Exists(modelPath))
             throw new RecipeException($"{recipe.Source}: model.path: directory not found: {modelPath}");
         var json = recipe.ToJson().ToJsonString(Indented);
@@ -60,13 +57,19 @@ public static class RecipeRunner
         var (model, chat) = RecipeModels.Build(recipe.Model);
         using var _ = model;
         log.WriteLine($"model: {model.Config.ParameterCount().ToString("N0", CultureInfo.InvariantCulture)} parameters");
+        using var lora = recipe.Lora is { } l ? LoraModel.Attach(model, l.ToConfig(recipe.Model.Path)) : null;
+        if (lora is not null)
+            log.WriteLine($"lora: r={lora.Config.Rank}, alpha={lora.Config.Alpha.ToString(CultureInfo.InvariantCulture)} on " +
+                $"{string.Join(",", lora.Config.TargetModules)}: {lora.Parameters.ElementCount.ToString("N0", CultureInfo.InvariantCulture)} " +
+                $"trainable parameters ({100.0 * lora.Parameters.ElementCount / model.Parameters.ElementCount:F2}% of the frozen base)");
 
         switch (recipe.Method)
         {
             case TrainingMethod.Sft:
             {
                 var eval = ReadAll(recipe.Data.Eval);
-                var r = new SftTrainer(model, chat, recipe.Sft!).Train(train, eval.Count > 0 ? eval : null);
+                var trainer = lora is null ? new SftTrainer(model, chat, recipe.Sft!) : new SftTrainer(lora, chat, recipe.Sft!);
+                var r = trainer.Train(train, eval.Count > 0 ? eval : null);
                 log.WriteLine($"sft: {r.Steps} steps, final loss {Last(r.StepLosses)}, {r.TokensPerSecond:F0} tokens/s, {r.ElapsedSeconds:F1} s" +
                     (r.EvalLosses.Count > 0 ? $", eval loss {r.EvalLosses[^1].Loss:F4}" : ""));
                 break;
@@ -76,7 +79,7 @@ public static class RecipeRunner
                 var pairs = PreferencePairs.Build(train, chosen, recipe.Data.MaxPairsPerTask);
                 if (pairs.Count == 0)
                     throw new RecipeException($"{recipe.Source}: data: no preference pairs (data.train needs failed episodes whose tasks have a success in data.train or data.chosen)");
-                using var trainer = new DpoTrainer(model, chat, recipe.Dpo!);
+                using var trainer = lora is null ? new DpoTrainer(model, chat, recipe.Dpo!) : new DpoTrainer(lora, chat, recipe.Dpo!);
                 var r = trainer.Train(pairs);
                 log.WriteLine($"dpo: {pairs.Count} pairs, {r.Steps} steps, final loss {Last(r.StepLosses)}, {r.ElapsedSeconds:F1} s");
                 break;
@@ -84,7 +87,8 @@ public static class RecipeRunner
             case TrainingMethod.Rft:
             {
                 var tasks = env!.Tasks(DataSplit.Train, recipe.Data.TrainTasks);
-                var r = await new RftTrainer(model, chat, env, recipe.Rft!).RunAsync(tasks, cancellationToken).ConfigureAwait(false);
+                var trainer = lora is null ? new RftTrainer(model, chat, env, recipe.Rft!) : new RftTrainer(lora, chat, env, recipe.Rft!);
+                var r = await trainer.RunAsync(tasks, cancellationToken).ConfigureAwait(false);
                 var last = r.Rounds.Count > 0 ? r.Rounds[^1] : null;
                 log.WriteLine($"rft: {r.Rounds.Count} rounds, {r.Kept.Count} trajectories kept" +
                     (last?.Eval is { } e ? $", final held-out success {e.SuccessRate:P1} ({e.Successes}/{e.Episodes})" : ""));
@@ -93,7 +97,7 @@ public static class RecipeRunner
             }
             case TrainingMethod.Grpo:
             {
-                using var trainer = new GrpoTrainer(model, chat, env!, recipe.Grpo!);
+                using var trainer = lora is null ? new GrpoTrainer(model, chat, env!, recipe.Grpo!) : new GrpoTrainer(lora, chat, env!, recipe.Grpo!);
                 var r = await trainer.TrainAsync(cancellationToken).ConfigureAwait(false);
                 log.WriteLine($"grpo: {r.Steps} steps in {r.ElapsedSeconds:F1} s (generation {r.GenerationSeconds:F1} s, training {r.TrainingSeconds:F1} s)" +
                     (r.StepResults.Count > 0 ? $", last reward mean {r.StepResults[^1].Result.RewardMean:F3}" : ""));
@@ -107,9 +111,25 @@ public static class RecipeRunner
         if (recipe.Method == TrainingMethod.Rft) AtomicFile.WriteAllText(Path.Combine(recipe.OutputDir, "config.json"), json);
 
         string saved = Path.Combine(recipe.OutputDir, "final");
-        model.Save(saved);
-        CopyTokenizerFiles(recipe.Model.Path ?? recipe.Model.Tokenizer!, saved);
-        log.WriteLine($"saved {saved}");
+        string tokenizerDir = recipe.Model.Path ?? recipe.Model.Tokenizer!;
+        if (lora is null)
+        {
+            model.Save(saved);
+            CopyTokenizerFiles(tokenizerDir, saved);
+            log.WriteLine($"saved {saved}");
+            return saved;
+        }
+        lora.Save(saved);
+        CopyTokenizerFiles(tokenizerDir, saved);
+        log.WriteLine($"saved the LoRA adapter to {saved} (base: {recipe.Model.Path})");
+        if (recipe.Lora!.Merge)
+        {
+            string merged = Path.Combine(saved, "merged");
+            lora.Merge();   // W += scaling·B·A in place: the run is over, the base is not needed any more
+            model.Save(merged);
+            CopyTokenizerFiles(tokenizerDir, merged);
+            log.WriteLine($"saved the merged model to {merged}");
+        }
         return saved;
     }
 

@@ -7,6 +7,7 @@ using Whetstone.Agents.Formats;
 using Whetstone.Agents.Policies;
 using Whetstone.Agents.Rollouts;
 using Whetstone.Agents.Trajectories;
+using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
 using Whetstone.Training.Data;
 using Whetstone.Training.Policies;
@@ -32,6 +33,7 @@ namespace Whetstone.Training.RejectionSampling;
 public sealed class RftTrainer
 {
     private readonly TransformerModel _model;
+    private readonly LoraModel? _lora;
     private readonly ChatFormatter _chat;
     private readonly IEnvironmentFactory _factory;
     private readonly PolicySource? _sampler;
@@ -46,12 +48,32 @@ public sealed class RftTrainer
     /// <paramref name="model"/>. Tests pass a scripted or failing policy here.
     /// </param>
     public RftTrainer(TransformerModel model, ChatFormatter chat, IEnvironmentFactory factory, RftConfig config, PolicySource? sampler = null)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), null, chat, factory, config, sampler)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    /// <summary>
+    /// Creates a trainer that improves the adapters of <paramref name="lora"/> (not owned): rollouts run the adapted
+    /// model and each round's SFT trains only A and B (the base stays frozen).
+    /// </summary>
+    /// <param name="lora">The adapted model.</param>
+    /// <param name="chat">Its tokenizer and chat template.</param>
+    /// <param name="factory">The environment whose train tasks are sampled and whose test tasks are evaluated.</param>
+    /// <param name="config">The run's settings.</param>
+    /// <param name="sampler">Who acts in the sampling rollouts; null is a <see cref="LocalPolicy"/> over the adapted model.</param>
+    public RftTrainer(LoraModel lora, ChatFormatter chat, IEnvironmentFactory factory, RftConfig config, PolicySource? sampler = null)
+        : this((lora ?? throw new ArgumentNullException(nameof(lora))).Model, lora, chat, factory, config, sampler)
+    {
+    }
+
+    private RftTrainer(TransformerModel model, LoraModel? lora, ChatFormatter chat, IEnvironmentFactory factory, RftConfig config,
+        PolicySource? sampler)
+    {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        _lora = lora;
         _model = model;
         _chat = chat;
         _factory = factory;
@@ -119,7 +141,7 @@ public sealed class RftTrainer
                 OutputDir = c.OutputDir is null ? null : Path.Combine(c.OutputDir, $"round-{round}"),
                 Seed = unchecked(c.Sft.Seed + round), ShowProgress = false,
             };
-            var sftTrainer = new SftTrainer(_model, _chat, sftConfig);
+            var sftTrainer = _lora is null ? new SftTrainer(_model, _chat, sftConfig) : new SftTrainer(_lora, _chat, sftConfig);
             var sequences = dataset.Count > 0 ? sftTrainer.Tokenize(dataset) : [];
             if (sequences.Count > 0)
             {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Whetstone.Agents.Trajectories;
+using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
 using Whetstone.Tensors.Autograd;
 using Whetstone.Tensors.Optim;
@@ -20,8 +21,9 @@ namespace Whetstone.Training.Sft;
 /// AdamW at the scheduled learning rate → metrics, eval, checkpoint.
 /// </summary>
 /// <remarks>
-/// <para>Trains every model parameter whose tensor has <c>RequiresGrad</c> (full fine-tuning by default; freeze a
-/// tensor by clearing its flag, or put adapters' tensors in the model and freeze the base — the seam LoRA will use).</para>
+/// <para>Full fine-tuning trains every model parameter whose tensor has <c>RequiresGrad</c> (freeze a tensor by clearing
+/// its flag). LoRA: build the trainer from a <see cref="LoraModel"/>; then only the adapters' A and B are trained,
+/// clipped, stepped by AdamW and checkpointed (the base gets no gradient buffer and no optimizer moments).</para>
 /// <para>Accumulation is exact: each micro-batch's loss is the SUM of its token losses and its gradient is scaled by
 /// 1 / (masked tokens of the whole step), so one step over 8 sequences equals 8 micro-batches of 1 (tested).</para>
 /// <para>DFT: the per-token weight mask·p is computed from the same logits with <c>NextTokenLogProbs</c> inside a
@@ -32,22 +34,35 @@ namespace Whetstone.Training.Sft;
 public sealed class SftTrainer
 {
     private readonly TransformerModel _model;
+    private readonly LoraModel? _lora;
     private readonly ChatFormatter _chat;
-    private readonly ParameterSet _trainable = new();
+    private readonly ParameterSet _trainable;
 
-    /// <summary>Creates a trainer for <paramref name="model"/> (not owned) with its chat formatter.</summary>
+    /// <summary>Creates a trainer for <paramref name="model"/> (not owned): every parameter with RequiresGrad is trained.</summary>
     public SftTrainer(TransformerModel model, ChatFormatter chat, SftConfig config)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), null, chat, config)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    /// <summary>
+    /// Creates a trainer for the adapters of <paramref name="lora"/> (not owned): only A and B are in the optimizer;
+    /// the base stays frozen and bit-identical, and checkpoints hold the adapters and their AdamW moments.
+    /// </summary>
+    public SftTrainer(LoraModel lora, ChatFormatter chat, SftConfig config)
+        : this((lora ?? throw new ArgumentNullException(nameof(lora))).Model, lora, chat, config)
+    {
+    }
+
+    private SftTrainer(TransformerModel model, LoraModel? lora, ChatFormatter chat, SftConfig config)
+    {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         _model = model;
+        _lora = lora;
         _chat = chat;
         Config = config;
-        foreach (var p in model.Parameters)
-            if (p.Value.RequiresGrad) _trainable.Add(p.Name, p.Value, p.ApplyWeightDecay);
-        if (_trainable.Count == 0) throw new ArgumentException("SftTrainer: no model parameter has RequiresGrad set; nothing to train.");
+        _trainable = lora is null ? TrainableSet.Of(model, nameof(SftTrainer)) : TrainableSet.Of(lora, nameof(SftTrainer));
         Optimizer = new AdamW(_trainable, new AdamWOptions
         {
             LearningRate = config.LearningRate, Beta1 = config.Beta1, Beta2 = config.Beta2, WeightDecay = config.WeightDecay,
@@ -57,7 +72,8 @@ public sealed class SftTrainer
     /// <summary>The run's settings.</summary>
     public SftConfig Config { get; }
 
-    /// <summary>The parameters being trained (those with RequiresGrad when the trainer was built).</summary>
+    /// <summary>The parameters being trained: the LoRA adapters' A and B, or the model's tensors with RequiresGrad when
+    /// the trainer was built.</summary>
     public ParameterSet TrainableParameters => _trainable;
 
     /// <summary>The optimizer (its moments persist across <see cref="Train(IReadOnlyList{TokenizedSequence}, IReadOnlyList{TokenizedSequence}?)"/> calls).</summary>
@@ -101,7 +117,7 @@ public sealed class SftTrainer
             : null;
 
         // Run directory: checkpoints with resume, metrics log.
-        var state = new TrainingState(_trainable, Optimizer);
+        var state = TrainableSet.State(_trainable, Optimizer, _lora);
         var checkpoints = c.OutputDir is null ? null : new TrainingCheckpoints(c.OutputDir, c.KeepLast);
         string configJson = JsonSerializer.Serialize(c, JsonOptions);
         long step = 0;
@@ -223,22 +239,31 @@ public sealed class SftTrainer
         return (value, Config.Loss == SftLoss.Dft ? nll : value);
     }
 
-    /// <summary>Token-mean cross-entropy of the held-out batches, without gradients.</summary>
+    /// <summary>Token-mean cross-entropy of the held-out batches, without gradients (and without LoRA dropout).</summary>
     private double EvalLoss(Tape tape, IReadOnlyList<PaddedBatch> batches)
     {
-        double sum = 0, count = 0;
-        foreach (var batch in batches)
+        bool training = _lora?.Training ?? false;
+        if (_lora is not null) _lora.Training = false;
+        try
         {
-            tape.Reset();
-            using (tape.NoGrad())
+            double sum = 0, count = 0;
+            foreach (var batch in batches)
             {
-                var logits = _model.Forward(tape, batch.Ids, batch.BatchSize, batch.Length);
-                sum += CausalLmLoss.NextToken(tape, logits, batch.Ids, batch.LossMask, LossReduction.Sum)[0];
+                tape.Reset();
+                using (tape.NoGrad())
+                {
+                    var logits = _model.Forward(tape, batch.Ids, batch.BatchSize, batch.Length);
+                    sum += CausalLmLoss.NextToken(tape, logits, batch.Ids, batch.LossMask, LossReduction.Sum)[0];
+                }
+                count += MaskSum(batch);
             }
-            count += MaskSum(batch);
+            tape.Reset();
+            return count > 0 ? sum / count : 0;
         }
-        tape.Reset();
-        return count > 0 ? sum / count : 0;
+        finally
+        {
+            if (_lora is not null) _lora.Training = training;
+        }
     }
 
     private static double MaskSum(PaddedBatch batch)

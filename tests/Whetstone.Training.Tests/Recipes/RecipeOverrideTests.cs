@@ -44,7 +44,7 @@ public class RecipeOverrideTests
     [Fact]
     public void Dotted_keys_reach_nested_sections_and_create_missing_ones()
     {
-        var r = Sft("lora.rank=4", "lora.targets=[q_proj, k_proj]", "model.hidden_size=96");
+        var r = Sft("lora.rank=4", "lora.targets=[q_proj, k_proj]", "model.hidden_size=96", "model.shape=null", "model.path=base");
         Assert.Equal(4, r.Lora!.Rank);
         Assert.Equal(16f, r.Lora.Alpha);
         Assert.Equal(["q_proj", "k_proj"], r.Lora.Targets);

@@ -12,17 +12,6 @@ namespace Whetstone.Training.Tests.Recipes;
 public class RecipeRunnerTests
 {
     [Fact]
-    public async Task A_lora_section_is_refused_before_any_work_with_the_recipe_named()
-    {
-        string root = Path.Combine(Path.GetTempPath(), $"whet-recipe-{Guid.NewGuid():N}");
-        var recipe = Recipe.From(TrainingMethod.Sft, RecipeDocument.Parse(
-            $"output_dir: {root}\nmodel: {{path: m}}\ndata: {{train: [x.jsonl]}}\nlora: {{rank: 4}}\n", "l.yaml"));
-        var e = await Assert.ThrowsAsync<RecipeException>(() => RecipeRunner.RunAsync(recipe, TextWriter.Null));
-        Assert.Contains("l.yaml: lora:", e.Message);
-        Assert.False(Directory.Exists(root));
-    }
-
-    [Fact]
     public async Task Tiny_sft_recipe_trains_a_tokenizer_and_model_and_saves_config_metrics_and_weights()
     {
         string root = Path.Combine(Path.GetTempPath(), $"whet-recipe-{Guid.NewGuid():N}");
