@@ -15,7 +15,7 @@ internal static class PlainChat
         console.Line("Type a message (an empty line ends the chat).");
         for (int turn = 0; ; turn++)
         {
-            Console.Write("you: ");
+            console.Prompt("you: ");
             var line = await input.ReadLineAsync(cancellationToken);
             if (string.IsNullOrWhiteSpace(line))
                 return;
