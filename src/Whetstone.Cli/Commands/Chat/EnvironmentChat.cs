@@ -32,7 +32,9 @@ internal static class EnvironmentChat
             for (int turn = 0; turn < MaxTurns && !done; turn++)
             {
                 var options = new PolicyOptions { Tools = reset.Tools, Sampling = settings.ForTurn(turn) };
-                var response = await policy.RespondAsync(messages, options, cancellationToken);
+                var response = await ChatTurn.TryRespondAsync(policy, messages, options, console, cancellationToken);
+                if (response is null)
+                    break;
                 console.Action(response.Action);
                 messages.Add(response.Action.ToMessage());
                 var step = await environment.StepAsync(response.Action, cancellationToken);
@@ -47,7 +49,7 @@ internal static class EnvironmentChat
                     console.Line($"== reward {reward:0.###}, success {step.Success?.ToString() ?? "n/a"}");
             }
             if (!done)
-                console.Line($"== stopped after {MaxTurns} turns without the episode ending; reward so far {reward:0.###}");
+                console.Line($"== stopped without the episode ending; reward so far {reward:0.###}");
             console.Prompt("Enter for the next task, q to quit: ");
             var line = await input.ReadLineAsync(cancellationToken);
             if (line is null || line.Trim().Equals("q", StringComparison.OrdinalIgnoreCase))

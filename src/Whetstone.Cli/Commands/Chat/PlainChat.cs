@@ -20,7 +20,9 @@ internal static class PlainChat
             if (string.IsNullOrWhiteSpace(line))
                 return;
             messages.Add(ChatMessage.User(line));
-            var response = await policy.RespondAsync(messages, new PolicyOptions { Sampling = settings.ForTurn(turn) }, cancellationToken);
+            var response = await ChatTurn.TryRespondAsync(policy, messages, new PolicyOptions { Sampling = settings.ForTurn(turn) }, console, cancellationToken);
+            if (response is null)
+                return;
             console.Action(response.Action);
             messages.Add(response.Action.ToMessage());
         }
