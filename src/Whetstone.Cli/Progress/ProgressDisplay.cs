@@ -22,15 +22,18 @@ internal sealed class ProgressDisplay
     /// <summary>Seconds between plain lines.</summary>
     public static TimeSpan PlainInterval { get; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Runs <paramref name="work"/> with a display in <paramref name="mode"/> (default: <see cref="ProgressModes.FromEnvironment"/>).</summary>
-    public static async Task<T> RunAsync<T>(Func<ProgressDisplay, Task<T>> work, ProgressMode? mode = null)
+    /// <summary>
+    /// Runs <paramref name="work"/> with a display in <paramref name="mode"/> (default: <see cref="ProgressModes.FromEnvironment"/>);
+    /// a live display draws on <paramref name="console"/> (default: a Spectre console on standard error).
+    /// </summary>
+    public static async Task<T> RunAsync<T>(Func<ProgressDisplay, Task<T>> work, ProgressMode? mode = null, IAnsiConsole? console = null)
     {
         var display = new ProgressDisplay(mode ?? ProgressModes.FromEnvironment(), Console.Error);
         if (display.Mode != ProgressMode.Live)
             return await work(display);
 
         TextWriter error = Console.Error, output = Console.Out;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        console ??= AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
         var progress = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
