@@ -1,16 +1,31 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Spectre.Console;
 
 namespace Whetstone.Cli.Progress;
 
 /// <summary>
-/// Stands in for <see cref="Console.Out"/> and <see cref="Console.Error"/> while a live display runs: whole lines go
-/// through the Spectre console, which prints them above the bars instead of through them.
+/// Stands in for <see cref="Console.Out"/> and <see cref="Console.Error"/> while a live display runs: whole lines are
+/// queued and a pump prints them through the Spectre console, which puts them above the bars instead of through them.
+/// The writer itself never calls into Spectre: a write holds Console.Out's lock, and Spectre, while drawing, asks
+/// System.Console for the window size, which takes the same lock; calling Spectre from here would deadlock.
 /// </summary>
-internal sealed class ConsoleLineForwarder(IAnsiConsole console) : TextWriter
+internal sealed class ConsoleLineForwarder : TextWriter
 {
+    private static readonly TimeSpan PumpInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly IAnsiConsole _console;
     private readonly Lock _gate = new();
     private readonly StringBuilder _pending = new();
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
+
+    public ConsoleLineForwarder(IAnsiConsole console)
+    {
+        _console = console;
+        _pump = Task.Run(PumpAsync);
+    }
 
     public override Encoding Encoding => Encoding.UTF8;
 
@@ -19,7 +34,10 @@ internal sealed class ConsoleLineForwarder(IAnsiConsole console) : TextWriter
         lock (_gate)
         {
             if (value == '\n')
-                EmitPending();
+            {
+                _lines.Enqueue(_pending.ToString());
+                _pending.Clear();
+            }
             else if (value != '\r')
                 _pending.Append(value);
         }
@@ -33,16 +51,45 @@ internal sealed class ConsoleLineForwarder(IAnsiConsole console) : TextWriter
                 Write(c);
     }
 
+    /// <summary>Queues a partial last line; the pump prints it.</summary>
     public override void Flush()
     {
         lock (_gate)
             if (_pending.Length > 0)
-                EmitPending();
+            {
+                _lines.Enqueue(_pending.ToString());
+                _pending.Clear();
+            }
     }
 
-    private void EmitPending()
+    /// <summary>Stops the pump after it has printed every queued line (call before restoring the console streams).</summary>
+    public async Task StopAsync()
     {
-        console.WriteLine(_pending.ToString(), Style.Plain);
-        _pending.Clear();
+        Flush();
+        _stop.Cancel();
+        await _pump;
+        Drain();
+    }
+
+    private async Task PumpAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Drain();
+            try { await Task.Delay(PumpInterval, _stop.Token); }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    private void Drain()
+    {
+        while (_lines.TryDequeue(out var line))
+            _console.WriteLine(line, Style.Plain);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _stop.Dispose();
+        base.Dispose(disposing);
     }
 }

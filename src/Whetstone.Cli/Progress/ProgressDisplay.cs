@@ -52,9 +52,10 @@ internal sealed class ProgressDisplay
             }
             finally
             {
-                forwarder.Flush();
+                await forwarder.StopAsync();
                 Console.SetError(error);
                 Console.SetOut(output);
+                forwarder.Dispose();
             }
         });
     }
