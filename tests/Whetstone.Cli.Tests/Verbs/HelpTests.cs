@@ -61,7 +61,8 @@ public class HelpTests
         var result = await Whet.RunAsync("eval", "--env", "calc", "--episodez", "5");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("--episodez", result.Error);
+        Assert.Contains("Unrecognized command or argument '--episodez'", result.Error);
+        Assert.Contains("Did you mean", result.Error + result.Output);   // and it suggests --episodes
     }
 
     [Fact]
