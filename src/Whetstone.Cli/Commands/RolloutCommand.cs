@@ -1,10 +1,10 @@
 using System.CommandLine;
+using Whetstone.Cli.Progress;
 using Whetstone.Agents.Environments;
 using Whetstone.Agents.Formats;
 using Whetstone.Agents.Policies;
 using Whetstone.Agents.Rollouts;
 using Whetstone.Agents.Trajectories;
-using Whetstone.Cli.Progress;
 
 namespace Whetstone.Cli.Commands;
 
