@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Whetstone.Cli.Progress;
 using Whetstone.Training.Demo;
 
 namespace Whetstone.Cli.Commands;
@@ -29,7 +30,9 @@ public static class DemoCommand
             var options = isQuick ? DemoOptions.Quick(dir, parse.GetValue(seed)) : DemoOptions.Full(dir, parse.GetValue(seed));
             try
             {
-                var result = await CalcDemo.RunAsync(options, Console.Error, cancellationToken);
+                var result = await ProgressDisplay.RunAsync(async display => await CalcDemo.RunAsync(
+                    options with { ProgressSink = display.Training(run => run switch { 1 => "SFT", 2 => "GRPO", _ => $"stage {run}" }) },
+                    Console.Error, cancellationToken));
                 Console.WriteLine();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"calc, held-out test tasks, one greedy episode each ({options.EvalTasks} tasks; {result.Parameters:N0}-parameter model):"));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Whetstone.Agents.Evaluation;
 using Whetstone.Agents.Formats;
+using Whetstone.Cli.Progress;
 
 namespace Whetstone.Cli.Commands;
 
@@ -29,7 +30,23 @@ public static class EvalCommand
             TrajectoryJsonlWriter? writer = path is null ? null : new TrajectoryJsonlWriter(path, append: false);
             try
             {
-                var trajectories = await run.Runner.RunAllAsync(run.Tasks, writer is null ? null : (t, ct) => new ValueTask(writer.WriteAsync(t, ct)), cancellationToken);
+                // Progress goes to stderr, so --json keeps stdout to exactly one object.
+                var trajectories = await ProgressDisplay.RunAsync(async display =>
+                {
+                    var progress = display.Episodes("eval", run.Runner.Plan(run.Tasks).Count);
+                    try
+                    {
+                        return await run.Runner.RunAllAsync(run.Tasks, async (t, ct) =>
+                        {
+                            if (writer is not null) await writer.WriteAsync(t, ct);
+                            progress.Add(t);
+                        }, cancellationToken);
+                    }
+                    finally
+                    {
+                        progress.Finish();
+                    }
+                });
                 var report = TrajectoryEvaluator.Evaluate(trajectories, run.PolicyName, run.Split);
                 Console.WriteLine(parse.GetValue(json) ? report.ToJson() : report.ToTable());
                 return RolloutArguments.ReportInfrastructureErrors(trajectories);

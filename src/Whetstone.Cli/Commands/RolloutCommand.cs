@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Diagnostics;
+using Whetstone.Cli.Progress;
 using Whetstone.Agents.Environments;
 using Whetstone.Agents.Formats;
 using Whetstone.Agents.Policies;
@@ -30,18 +30,24 @@ public static class RolloutCommand
             if (!args.TryBuild(parse, out var run))
                 return 2;
             var path = parse.GetValue(output)!;
-            var progress = new RolloutProgress(run.Runner.Plan(run.Tasks).Count);
-            IReadOnlyList<Trajectory> trajectories;
-            await using (var writer = new TrajectoryJsonlWriter(path, append: false))
+            var trajectories = await ProgressDisplay.RunAsync(async display =>
             {
-                trajectories = await run.Runner.RunAllAsync(run.Tasks, async (trajectory, ct) =>
+                var progress = display.Episodes("rollout", run.Runner.Plan(run.Tasks).Count);
+                try
                 {
-                    await writer.WriteAsync(trajectory, ct);
-                    progress.Add(trajectory);
-                }, cancellationToken);
-            }
-            progress.Finish();
-            Console.Error.WriteLine($"wrote {progress.Done} trajectories to {Path.GetFullPath(path)}");
+                    await using var writer = new TrajectoryJsonlWriter(path, append: false);
+                    return await run.Runner.RunAllAsync(run.Tasks, async (trajectory, ct) =>
+                    {
+                        await writer.WriteAsync(trajectory, ct);
+                        progress.Add(trajectory);
+                    }, cancellationToken);
+                }
+                finally
+                {
+                    progress.Finish();
+                }
+            });
+            Console.Error.WriteLine($"wrote {trajectories.Count} trajectories to {Path.GetFullPath(path)}");
             return RolloutArguments.ReportInfrastructureErrors(trajectories);
         });
         return command;
@@ -195,39 +201,5 @@ internal sealed class RolloutArguments
     {
         Console.Error.WriteLine($"error: {message}");
         return false;
-    }
-}
-
-/// <summary>A one-line progress report on stderr, rewritten in place at most four times a second.</summary>
-internal sealed class RolloutProgress(int total)
-{
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _lastPrintTicks = -1;
-    private int _infraErrors, _successes;
-
-    public int Done { get; private set; }
-
-    public void Add(Trajectory trajectory)
-    {
-        Done++;
-        if (trajectory.Status == EpisodeStatus.InfrastructureError) _infraErrors++;
-        if (trajectory.Success == true) _successes++;
-        if (_lastPrintTicks < 0 || _clock.ElapsedTicks - _lastPrintTicks > Stopwatch.Frequency / 4 || Done == total)
-        {
-            _lastPrintTicks = _clock.ElapsedTicks;
-            Print();
-        }
-    }
-
-    public void Finish()
-    {
-        Print();
-        Console.Error.WriteLine();
-    }
-
-    private void Print()
-    {
-        double seconds = _clock.Elapsed.TotalSeconds;
-        Console.Error.Write($"\r{Done}/{total} episodes  {_successes} solved  {_infraErrors} infra errors  {Done / Math.Max(seconds, 1e-9):0.0} episodes/s  {seconds:0.0} s   ");
     }
 }

@@ -84,7 +84,7 @@ public static class CalcDemo
         {
             OutputDir = sftDir, MaxSteps = o.SftSteps, LearningRate = o.SftLearningRate, WarmupSteps = Math.Max(1, o.SftSteps / 20),
             MinLrRatio = 0.1f, MaxSequencesPerMicroBatch = o.SftBatch, MaxTokensPerMicroBatch = 1 << 16, Seed = 1 + o.Seed,
-            ShowProgress = o.ShowProgress,
+            ShowProgress = o.ShowProgress, ProgressSink = o.ProgressSink,
         }).Train(expertTrain);
         log.WriteLine($"  final loss {sft.StepLosses[^1]:F4}, {sft.TokensPerSecond:N0} tokens/s");
         model.Save(Path.Combine(dir, "sft-model"));
@@ -107,7 +107,7 @@ public static class CalcDemo
             OutputDir = grpoDir, MaxSteps = o.GrpoSteps, TasksPerStep = o.GrpoTasksPerStep, GroupSize = o.GrpoGroupSize,
             TrainTasks = o.ExpertTasks, LearningRate = o.GrpoLearningRate, Beta = o.GrpoBeta, Seed = 3 + o.Seed, Temperature = 1f,
             MaxTokensPerTurn = o.MaxTokensPerTurn, MaxTurns = o.MaxTurns, MaxEpisodeTokens = o.MaxTokensPerTurn * o.MaxTurns,
-            MaxLength = 1024, MaxTokensPerMicroBatch = 1 << 14, MaxSequencesPerMicroBatch = 16, ShowProgress = o.ShowProgress,
+            MaxLength = 1024, MaxTokensPerMicroBatch = 1 << 14, MaxSequencesPerMicroBatch = 16, ShowProgress = o.ShowProgress, ProgressSink = o.ProgressSink,
         }))
         {
             grpo = await trainer.TrainAsync(cancellationToken).ConfigureAwait(false);

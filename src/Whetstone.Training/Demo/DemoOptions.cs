@@ -63,6 +63,10 @@ public sealed record DemoOptions
     /// <summary>Whether the trainers print their progress lines on stderr.</summary>
     public bool ShowProgress { get; init; } = true;
 
+    /// <summary>Receives the steps instead of the stderr progress line (e.g. the CLI's live display); not serialised.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Whetstone.Training.Progress.ITrainingProgress? ProgressSink { get; init; }
+
     /// <summary>A label printed and stored in config.json ("full", "quick", "custom").</summary>
     public string Profile { get; init; } = "custom";
 

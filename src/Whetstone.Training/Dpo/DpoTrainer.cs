@@ -170,7 +170,8 @@ public sealed class DpoTrainer : IDisposable
         using var metrics = c.OutputDir is null ? null
             : step > 0 ? MetricsLog.Resume(Path.Combine(c.OutputDir, "metrics.jsonl"), step)
             : MetricsLog.Create(Path.Combine(c.OutputDir, "metrics.jsonl"));
-        var progress = c.ShowProgress ? ProgressLine.ForStandardError(totalSteps) : null;
+        ITrainingProgress? progress = c.ProgressSink ?? (c.ShowProgress ? ProgressLine.ForStandardError(totalSteps) : null);
+        progress?.Start(totalSteps);
 
         var losses = new List<double>();
         var stepMetrics = new List<DpoMetrics>();

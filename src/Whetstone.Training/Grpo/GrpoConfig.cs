@@ -24,6 +24,10 @@ public sealed record GrpoConfig
     /// <summary>Print a progress line to stderr.</summary>
     public bool ShowProgress { get; init; }
 
+    /// <summary>Receives the steps instead of the stderr progress line (e.g. the CLI's live display); not serialised.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Whetstone.Training.Progress.ITrainingProgress? ProgressSink { get; init; }
+
     // ---- Rollouts ----
 
     /// <summary>B: distinct train tasks per step (prompts per batch).</summary>

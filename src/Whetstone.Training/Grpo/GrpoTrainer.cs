@@ -156,7 +156,8 @@ public sealed class GrpoTrainer : IDisposable
         using var evalLog = c.OutputDir is null || c.EvalEvery == 0 ? null
             : step > 0 ? EvalLog.Resume(Path.Combine(c.OutputDir, "eval.jsonl"), step, "grpo")
             : EvalLog.Create(Path.Combine(c.OutputDir, "eval.jsonl"), "grpo");
-        var progress = c.ShowProgress ? ProgressLine.ForStandardError(c.MaxSteps) : null;
+        ITrainingProgress? progress = c.ProgressSink ?? (c.ShowProgress ? ProgressLine.ForStandardError(c.MaxSteps) : null);
+        progress?.Start(c.MaxSteps);
 
         var steps = new List<(long, GrpoStepResult)>();
         var evaluations = new List<(long, EvaluationReport)>();

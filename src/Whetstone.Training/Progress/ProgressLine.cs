@@ -8,7 +8,7 @@ namespace Whetstone.Training.Progress;
 /// On a terminal it rewrites one line in place after every step; when stderr is a file or pipe (CI logs) it
 /// prints a new line every <c>interval</c> and at the last step instead, so logs stay readable.
 /// </summary>
-public sealed class ProgressLine
+public sealed class ProgressLine : ITrainingProgress
 {
     private readonly TextWriter _output;
     private readonly Func<TimeSpan> _clock;
@@ -47,7 +47,7 @@ public sealed class ProgressLine
         new(Console.Error, totalSteps, interactive: !Console.IsErrorRedirected);
 
     /// <summary>The step count at which training ends.</summary>
-    public long TotalSteps { get; }
+    public long TotalSteps { get; private set; }
 
     /// <summary>Whether lines are rewritten in place.</summary>
     public bool Interactive { get; }
@@ -57,6 +57,17 @@ public sealed class ProgressLine
 
     /// <summary>Restarts the step timer, e.g. after loading a checkpoint, so that loading time is not taken for a step.</summary>
     public void Restart() => _lastStepAt = _clock();
+
+    /// <summary>Begins a run of <paramref name="totalSteps"/> steps: sets <see cref="TotalSteps"/> and restarts the step timer.</summary>
+    /// <param name="totalSteps">The step count at which the run ends.</param>
+    public void Start(long totalSteps)
+    {
+        if (totalSteps < 1) throw new ArgumentOutOfRangeException(nameof(totalSteps), $"totalSteps must be ≥ 1, got {totalSteps}.");
+        Finish();
+        TotalSteps = totalSteps;
+        _lastPrintAt = null;
+        Restart();
+    }
 
     /// <summary>Records that <paramref name="step"/> finished and prints the line if it is due.</summary>
     /// <param name="step">Completed steps (1-based).</param>

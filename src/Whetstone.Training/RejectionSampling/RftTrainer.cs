@@ -139,7 +139,7 @@ public sealed class RftTrainer
             var sftConfig = c.Sft with
             {
                 OutputDir = c.OutputDir is null ? null : Path.Combine(c.OutputDir, $"round-{round}"),
-                Seed = unchecked(c.Sft.Seed + round), ShowProgress = false,
+                Seed = unchecked(c.Sft.Seed + round), ShowProgress = false, ProgressSink = c.ProgressSink,
             };
             var sftTrainer = _lora is null ? new SftTrainer(_model, _chat, sftConfig) : new SftTrainer(_lora, _chat, sftConfig);
             var sequences = dataset.Count > 0 ? sftTrainer.Tokenize(dataset) : [];

@@ -98,6 +98,10 @@ public sealed record SftConfig
     /// <summary>Print a progress line to stderr.</summary>
     public bool ShowProgress { get; init; }
 
+    /// <summary>Receives the steps instead of the stderr progress line (e.g. the CLI's live display); not serialised.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Whetstone.Training.Progress.ITrainingProgress? ProgressSink { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public void Validate()
     {

@@ -29,7 +29,7 @@ public static class BenchGemmCommand
         var filter = new Option<string?>("--filter") { Description = "Only shapes whose name contains this text, e.g. 'NT' or '1024x1024x1024'." };
         var custom = new Option<string?>("--shapes") { Description = "Measure these shapes instead: 'MxNxK OP' separated by ';', e.g. '256x256x256 NN;512x1024x4096 TN'." };
 
-        var command = new Command("gemm", "GEMM GFLOP/s (median) on square and transformer shapes, with OpenBLAS side by side when installed.");
+        var command = new Command("gemm", "GEMM GFLOP/s (median) on square and transformer shapes, with OpenBLAS side by side when installed. Example: whet bench gemm --filter NT --json");
         command.Options.Add(json);
         command.Options.Add(threads);
         command.Options.Add(repeat);

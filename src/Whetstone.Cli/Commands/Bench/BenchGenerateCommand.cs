@@ -24,7 +24,7 @@ public static class BenchGenerateCommand
             Description = "small (~19M Qwen3-style), qwen2.5-0.5b, or all.",
             DefaultValueFactory = _ => "all",
         };
-        var command = new Command("generate", "Prefill and batched decode tokens/s of random-weight models, with the batch-1 bandwidth bound.");
+        var command = new Command("generate", "Prefill and batched decode tokens/s of random-weight models, with the batch-1 bandwidth bound. Example: whet bench generate --json");
         command.Options.Add(json);
         command.Options.Add(which);
         command.SetAction(parse =>

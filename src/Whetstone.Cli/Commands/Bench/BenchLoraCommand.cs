@@ -38,7 +38,7 @@ public static class BenchLoraCommand
             Description = "Also time batch-1 greedy decoding of this many tokens: adapters on, merged, and disabled (0 skips).",
             DefaultValueFactory = _ => 0,
         };
-        var command = new Command("lora", "Peak memory and step time of LoRA SFT forward+backward on a random-weight model.");
+        var command = new Command("lora", "Peak memory and step time of LoRA SFT forward+backward on a random-weight model. Example: whet bench lora --model small --length 128 --json");
         foreach (var o in new Option[] { json, which, length, rank, dropout, targets, steps, decode }) command.Options.Add(o);
         command.SetAction(parse =>
         {

@@ -35,7 +35,7 @@ public static class BenchServeCommand
         var maxTokens = new Option<int>("--max-tokens") { Description = "max_tokens of each request.", DefaultValueFactory = _ => 64 };
         var rounds = new Option<int>("--rounds") { Description = "Requests per client in each run.", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of lines." };
-        var command = new Command("serve", "Server tokens/s: one streaming client vs many concurrent ones (continuous batching).");
+        var command = new Command("serve", "Server tokens/s: one streaming client vs many concurrent ones (continuous batching). Example: whet bench serve --clients 32 --max-tokens 64");
         foreach (var o in new Option[] { model, clients, maxTokens, rounds, json }) command.Options.Add(o);
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -15,6 +15,9 @@ internal sealed class ChatConsole(TextWriter output)
             output.WriteLine($"assistant → {call.Name}({call.ArgumentsJson})");
         foreach (var bad in action.MalformedToolCalls)
             output.WriteLine($"assistant → malformed tool call: {bad.Error}");
+        if (string.IsNullOrWhiteSpace(action.Content) && action.ToolCalls.Count == 0 && action.MalformedToolCalls.Count == 0)
+            output.WriteLine("assistant: (empty reply)");
+        output.Flush();
     }
 
     public void Observation(Observation observation)
@@ -28,7 +31,19 @@ internal sealed class ChatConsole(TextWriter output)
         };
         var mark = observation.IsError ? " (error)" : "";
         output.WriteLine($"{who}{mark}: {observation.Content.Replace("\n", "\n    ")}");
+        output.Flush();
     }
 
-    public void Line(string text) => output.WriteLine(text);
+    public void Line(string text)
+    {
+        output.WriteLine(text);
+        output.Flush();
+    }
+
+    /// <summary>A prompt that waits on the same line for the user's input.</summary>
+    public void Prompt(string text)
+    {
+        output.Write(text);
+        output.Flush();
+    }
 }

@@ -28,10 +28,13 @@ internal static class EnvironmentChat
                 messages.Add(observation.ToMessage());
             }
             double reward = 0;
-            for (int turn = 0; turn < MaxTurns; turn++)
+            bool done = false;
+            for (int turn = 0; turn < MaxTurns && !done; turn++)
             {
                 var options = new PolicyOptions { Tools = reset.Tools, Sampling = settings.ForTurn(turn) };
-                var response = await policy.RespondAsync(messages, options, cancellationToken);
+                var response = await ChatTurn.TryRespondAsync(policy, messages, options, console, cancellationToken);
+                if (response is null)
+                    break;
                 console.Action(response.Action);
                 messages.Add(response.Action.ToMessage());
                 var step = await environment.StepAsync(response.Action, cancellationToken);
@@ -41,13 +44,13 @@ internal static class EnvironmentChat
                     messages.Add(observation.ToMessage());
                 }
                 reward += step.Reward;
-                if (step.Done)
-                {
+                done = step.Done;
+                if (done)
                     console.Line($"== reward {reward:0.###}, success {step.Success?.ToString() ?? "n/a"}");
-                    break;
-                }
             }
-            Console.Write("Enter for the next task, q to quit: ");
+            if (!done)
+                console.Line($"== stopped without the episode ending; reward so far {reward:0.###}");
+            console.Prompt("Enter for the next task, q to quit: ");
             var line = await input.ReadLineAsync(cancellationToken);
             if (line is null || line.Trim().Equals("q", StringComparison.OrdinalIgnoreCase))
                 return;

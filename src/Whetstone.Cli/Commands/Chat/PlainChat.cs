@@ -15,12 +15,14 @@ internal static class PlainChat
         console.Line("Type a message (an empty line ends the chat).");
         for (int turn = 0; ; turn++)
         {
-            Console.Write("you: ");
+            console.Prompt("you: ");
             var line = await input.ReadLineAsync(cancellationToken);
             if (string.IsNullOrWhiteSpace(line))
                 return;
             messages.Add(ChatMessage.User(line));
-            var response = await policy.RespondAsync(messages, new PolicyOptions { Sampling = settings.ForTurn(turn) }, cancellationToken);
+            var response = await ChatTurn.TryRespondAsync(policy, messages, new PolicyOptions { Sampling = settings.ForTurn(turn) }, console, cancellationToken);
+            if (response is null)
+                return;
             console.Action(response.Action);
             messages.Add(response.Action.ToMessage());
         }

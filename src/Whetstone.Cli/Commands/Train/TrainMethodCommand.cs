@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Whetstone.Cli.Progress;
 using Whetstone.Training.Checkpointing;
 using Whetstone.Training.Recipes;
 
@@ -25,8 +26,11 @@ public static class TrainMethodCommand
             try
             {
                 var recipe = Recipe.Load(method, parse.GetValue(config)!, parse.GetValue(overrides) ?? []);
-                await RecipeRunner.RunAsync(recipe, Console.Out, cancel);
-                return 0;
+                return await ProgressDisplay.RunAsync(async display =>
+                {
+                    await RecipeRunner.RunAsync(RecipeProgress.Attach(recipe, display), Console.Out, cancel);
+                    return 0;
+                });
             }
             catch (Exception e) when (e is RecipeException or IOException or InvalidDataException or ArgumentException
                 or UnauthorizedAccessException or TrainingDivergedException)
