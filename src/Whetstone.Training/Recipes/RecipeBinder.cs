@@ -24,7 +24,7 @@ public static class RecipeBinder
     {
         string flat = key.Replace("_", "", StringComparison.Ordinal);
         return type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .FirstOrDefault(p => p.CanWrite && string.Equals(p.Name, flat, StringComparison.OrdinalIgnoreCase));
+            .FirstOrDefault(p => IsRecipeKey(p) && string.Equals(p.Name, flat, StringComparison.OrdinalIgnoreCase));
     }
 
     private static object BindObject(object start, Type type, YamlMappingNode map, RecipeDocument doc, string prefix)
@@ -43,7 +43,11 @@ public static class RecipeBinder
 
     /// <summary>The snake_case keys a type accepts.</summary>
     public static IEnumerable<string> KeysOf(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => Snake(p.Name));
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(IsRecipeKey).Select(p => Snake(p.Name));
+
+    // Runtime-only settings (a progress sink) are [JsonIgnore]d out of checkpoints, and likewise out of recipes.
+    private static bool IsRecipeKey(PropertyInfo p) =>
+        p.CanWrite && p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is null;
 
     /// <summary><c>LearningRate</c> → <c>learning_rate</c>.</summary>
     public static string Snake(string pascal)

@@ -26,7 +26,7 @@ public static class BenchTrainCommand
             Description = "Compute threads for the steps and the GEMM reference (default: all cores).",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
-        var command = new Command("train", "Training tokens/s, per-phase times and MFU (6·N·tok/s ÷ same-run GEMM GFLOP/s) of a ~19M model.");
+        var command = new Command("train", "Training tokens/s, per-phase times and MFU (6·N·tok/s ÷ same-run GEMM GFLOP/s) of a ~19M model. Example: whet bench train --steps 3 --json");
         foreach (var o in new Option[] { json, batch, length, steps, warmup, threads }) command.Options.Add(o);
         command.SetAction(parse =>
         {
