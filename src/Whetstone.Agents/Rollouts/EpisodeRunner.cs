@@ -72,6 +72,10 @@ internal sealed class EpisodeRunner(IEnvironmentFactory factory, PolicySource po
         {
             throw;
         }
+        catch (ContextWindowFullException e)
+        {
+            return Finish(episode, reset, steps, EpisodeStatus.Truncated, $"context window full: {e.Message}", reward, false, null, turns, generatedTokens);
+        }
         catch (StepTimeoutException e)
         {
             return Finish(episode, reset, steps, EpisodeStatus.InfrastructureError, $"{stage} timed out after {e.Timeout.TotalSeconds:0.###} s", null, null, null, turns, generatedTokens);

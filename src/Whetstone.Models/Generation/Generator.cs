@@ -49,6 +49,9 @@ public sealed class Generator : IDisposable
     /// <summary>Capacity settings.</summary>
     public GeneratorOptions Options { get; }
 
+    /// <summary>Longest prompt + output of one sequence: a prompt must be shorter than this to leave room to generate.</summary>
+    public int MaxSequenceLength => _maxSequenceLength;
+
     /// <summary>Sequences being decoded now.</summary>
     public int ActiveCount => _active.Count;
 

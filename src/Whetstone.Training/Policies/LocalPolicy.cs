@@ -28,6 +28,7 @@ namespace Whetstone.Training.Policies;
 public sealed class LocalPolicy : IPolicy, IDisposable
 {
     private readonly BatchedDecoder _decoder;
+    private readonly int _contextTokens;
     private readonly RolloutSequenceBuilder _builder;
     private readonly object _gate = new();
     private readonly LinkedList<OpenConversation> _open = new();
@@ -47,7 +48,9 @@ public sealed class LocalPolicy : IPolicy, IDisposable
         Model = model;
         Chat = chat;
         _maxOpenConversations = maxOpenConversations;
-        _decoder = new BatchedDecoder(new Generator(model, new GeneratorOptions { MaxBatchSize = maxBatchSize }), "whet local policy");
+        var generator = new Generator(model, new GeneratorOptions { MaxBatchSize = maxBatchSize });
+        _contextTokens = generator.MaxSequenceLength;
+        _decoder = new BatchedDecoder(generator, "whet local policy");
         _builder = new RolloutSequenceBuilder(chat);
     }
 
@@ -74,6 +77,8 @@ public sealed class LocalPolicy : IPolicy, IDisposable
             (session, prompt) = PromptFor(messages, options);
             LastPrompt = prompt.ToArray();
         }
+        if (prompt.Count >= _contextTokens - 1)
+            throw new ContextWindowFullException(prompt.Count, _contextTokens);
         var result = await _decoder.GenerateAsync(new GenerationRequest(prompt, ToModelSampling(options.Sampling),
             ids => Chat.Tokenizer.Decode(ids)), cancellationToken).ConfigureAwait(false);
         var action = Chat.ParseAssistant(result.Tokens);

@@ -116,6 +116,29 @@ public class RolloutRunnerTests
     }
 
     [Fact]
+    public async Task AFullContextWindowTruncatesTheEpisodeInsteadOfDroppingIt()
+    {
+        // Overflowing the model's context is the policy's own failure: it must be scored (reward so far, no success),
+        // not excluded as an infrastructure error, or RL would stop penalising it.
+        int calls = 0;
+        var policy = new DelegatePolicy((_, _, _) => ++calls < 3
+            ? Task.FromResult(DelegatePolicy.Guess(10))
+            : throw new ContextWindowFullException(2100, 2048));
+        var runner = new RolloutRunner(Factory, PolicySource.Shared(policy), new RolloutOptions { MaxTurns = 10 });
+
+        var t = Assert.Single(await Collect(runner, Factory.Tasks(DataSplit.Test, 1)));
+
+        Assert.Equal(EpisodeStatus.Truncated, t.Status);
+        Assert.Contains("context window full", t.StatusDetail);
+        Assert.Equal(2, t.Steps.Count(s => s is ActionStep));
+        Assert.False(t.Success);
+        Assert.NotNull(t.Reward);
+        var report = TrajectoryEvaluator.Evaluate([t]);
+        Assert.Equal(1, report.Episodes);
+        Assert.Equal(0, report.InfrastructureErrors);
+    }
+
+    [Fact]
     public async Task TokenBudgetTruncatesAndLowersEachCallsMaxTokens()
     {
         var maxTokensSeen = new List<int>();

@@ -203,4 +203,15 @@ public sealed class LocalPolicyTests(SmallCalcCorpus fixture) : IClassFixture<Sm
             Assert.Equal(alone[i].Reward, batched[i].Reward);
         }
     }
+
+    [Fact]
+    public async Task A_conversation_longer_than_the_context_window_says_so()
+    {
+        using var model = TransformerModel.Create(ModelShapes.Tiny(_corpus.Chat.Tokenizer.VocabSize) with { MaxPositionEmbeddings = 64 }, 1);
+        using var policy = new LocalPolicy(model, _corpus.Chat);
+        List<ChatMessage> messages = [ChatMessage.User(string.Join(" ", Enumerable.Repeat("What is 12*7 plus 3?", 20)))];
+        var e = await Assert.ThrowsAsync<ContextWindowFullException>(() => policy.RespondAsync(messages, Sampled(1)));
+        Assert.Equal(64, e.ContextTokens);
+        Assert.True(e.PromptTokens >= 63);
+    }
 }
