@@ -13,7 +13,8 @@ public interface ILinearExtension
     /// <summary>Training path: returns the layer's final output given its input and base output.</summary>
     /// <param name="tape">The tape recording the forward pass.</param>
     /// <param name="x">The layer's input, (..., in).</param>
-    /// <param name="baseOutput">x·Wᵀ + b, (..., out).</param>
+    /// <param name="baseOutput">x·Wᵀ + b, (..., out): the layer's fresh result, handed over to the extension, which may
+    /// accumulate into it in place (<c>Tape.AccumulateLinear</c>) rather than allocate another output-sized buffer.</param>
     /// <returns>(..., out), typically <c>tape.Add(baseOutput, delta)</c>.</returns>
     Tensor Forward(Tape tape, Tensor x, Tensor baseOutput);
 

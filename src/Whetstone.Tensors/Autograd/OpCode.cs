@@ -38,4 +38,5 @@ internal enum OpCode : byte
     TransposeLast2,
     SliceLast,
     ConcatLast,
+    AddLinear,
 }
