@@ -39,4 +39,5 @@ internal enum OpCode : byte
     SliceLast,
     ConcatLast,
     AddLinear,
+    CausalAttention,
 }

@@ -43,6 +43,7 @@ public sealed partial class Tape
             case OpCode.SliceLast: SliceBackward(ref e); break;
             case OpCode.ConcatLast: ConcatBackward(ref e); break;
             case OpCode.AddLinear: AddLinearBackward(ref e); break;
+            case OpCode.CausalAttention: CausalAttentionBackward(ref e); break;
             default: throw new InvalidOperationException($"No backward for op {e.Op}.");
         }
     }
