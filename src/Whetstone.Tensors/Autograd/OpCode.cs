@@ -40,4 +40,5 @@ internal enum OpCode : byte
     ConcatLast,
     AddLinear,
     CausalAttention,
+    LinearCrossEntropy,
 }

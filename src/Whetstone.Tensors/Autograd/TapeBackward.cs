@@ -44,6 +44,7 @@ public sealed partial class Tape
             case OpCode.ConcatLast: ConcatBackward(ref e); break;
             case OpCode.AddLinear: AddLinearBackward(ref e); break;
             case OpCode.CausalAttention: CausalAttentionBackward(ref e); break;
+            case OpCode.LinearCrossEntropy: LinearCrossEntropyBackward(ref e); break;
             default: throw new InvalidOperationException($"No backward for op {e.Op}.");
         }
     }

@@ -66,4 +66,33 @@ public class LoraMemoryTests
         Assert.True(adapted - plain < (long)adapters * rows * smallestOut * sizeof(float),
             $"adapters add {adapted - plain} B to a {plain} B forward pass");
     }
+
+    [Theory]
+    [InlineData(LossReduction.Mean)]
+    [InlineData(LossReduction.Sum)]
+    public void Loss_from_hidden_states_equals_the_loss_from_logits(LossReduction reduction)
+    {
+        using var model = TransformerModel.Create(Config(), seed: 1, std: 0.2f);
+        using var lora = LoraModel.Attach(model, AllTargets(rank: 2, alpha: 4));
+        RandomizeB(lora, 2, std: 0.2f);
+        var ids = TinyConfigs.RandomIds(Batch * Length, 50, 3);
+        float[] mask = [0, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0];
+        (float Loss, Dictionary<string, float[]> Grads, long Peak) Run(bool fromHidden)
+        {
+            lora.Parameters.ZeroGrad();
+            using var tape = new Tape();
+            var loss = fromHidden
+                ? CausalLmLoss.NextTokenFromHidden(tape, model.ForwardHidden(tape, ids, Batch, Length), model.LmHead, ids, mask, reduction)
+                : CausalLmLoss.NextToken(tape, model.Forward(tape, ids, Batch, Length), ids, mask, reduction);
+            float value = loss[0];
+            tape.Backward(loss);
+            return (value, lora.Parameters.ToDictionary(p => p.Name, p => p.Grad!.ToArray()), tape.PeakBytesInUse);
+        }
+        var logits = Run(fromHidden: false);
+        var hidden = Run(fromHidden: true);
+        Assert.Equal(logits.Loss, hidden.Loss, 4);
+        foreach (var (name, g) in logits.Grads)
+            for (int i = 0; i < g.Length; i++)
+                Assert.True(Math.Abs(g[i] - hidden.Grads[name][i]) <= 1e-6f + 1e-4f * Math.Abs(g[i]), $"{name}[{i}]: {g[i]} vs {hidden.Grads[name][i]}");
+    }
 }
