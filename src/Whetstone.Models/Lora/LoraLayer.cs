@@ -64,6 +64,9 @@ public sealed class LoraLayer : ILinearExtension
     }
 
     /// <inheritdoc />
+    public bool OnlyAddsDelta => true;
+
+    /// <inheritdoc />
     public void AddTo(ReadOnlySpan<float> x, Span<float> output, int rows)
     {
         if (!Active || rows == 0) return;

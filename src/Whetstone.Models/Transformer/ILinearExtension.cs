@@ -18,6 +18,13 @@ public interface ILinearExtension
     /// <returns>(..., out), typically <c>tape.Add(baseOutput, delta)</c>.</returns>
     Tensor Forward(Tape tape, Tensor x, Tensor baseOutput);
 
+    /// <summary>
+    /// True when <see cref="Forward"/> returns baseOutput plus a delta that does not depend on baseOutput's value (LoRA).
+    /// Then <see cref="LinearLayer.ForwardAdd"/> may hand it a baseOutput with a residual already summed in, saving one
+    /// output-sized buffer per residual connection. False (the default) for anything that reads or rescales baseOutput.
+    /// </summary>
+    bool OnlyAddsDelta => false;
+
     /// <summary>Inference path: adds the extension's contribution to <paramref name="output"/> in place.</summary>
     /// <param name="x">Input rows, (rows, in).</param>
     /// <param name="output">Base output rows, (rows, out); the delta is added here.</param>

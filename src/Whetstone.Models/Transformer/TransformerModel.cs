@@ -141,10 +141,10 @@ public sealed partial class TransformerModel : IDisposable
             // Fused: heads read in place, k/v not repeated, no (B, H, T, T) scores or probabilities kept for backward.
             var attn = tape.CausalAttention(q, k, v, scale);                       // (B, T, H, D)
             attn = tape.Reshape(attn, new Shape(batch, length, c.NumHeads * c.HeadDim));
-            x = tape.Add(x, block.OProj.Forward(tape, attn));
+            x = block.OProj.ForwardAdd(tape, attn, x);                             // x + o_proj(attn), one buffer
             var n2 = tape.RmsNorm(x, block.PostAttentionNorm, c.RmsNormEps);
             var mlp = tape.SwiGlu(block.GateProj.Forward(tape, n2), block.UpProj.Forward(tape, n2));
-            x = tape.Add(x, block.DownProj.Forward(tape, mlp));
+            x = block.DownProj.ForwardAdd(tape, mlp, x);
         }
         return tape.RmsNorm(x, FinalNorm, c.RmsNormEps);
     }
