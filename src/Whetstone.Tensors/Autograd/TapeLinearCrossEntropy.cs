@@ -6,15 +6,19 @@ namespace Whetstone.Tensors.Autograd;
 
 public sealed partial class Tape
 {
-    /// <summary>Most rows of logits <see cref="LinearCrossEntropy"/> holds at once: (128, V) floats of scratch.</summary>
-    internal const int LinearCrossEntropyChunkRows = 128;
+    /// <summary>
+    /// Bytes of logits <see cref="LinearCrossEntropy"/> holds at once (at least 16 rows). Each chunk's GEMMs re-pack the
+    /// whole (V, in) weight, so chunks are as large as this budget allows: 220 rows at V = 151,936, and a small
+    /// vocabulary fits every row in one chunk.
+    /// </summary>
+    internal const long LinearCrossEntropyChunkBytes = 128L << 20;
 
     /// <summary>
     /// <see cref="WeightedCrossEntropy"/> of the logits hidden·Wᵀ without materialising them: → shape (1,), equal to
     /// <c>WeightedCrossEntropy(MatMul(hidden, weight, transposeB: true), targets, weights, reduction)</c>.
     /// </summary>
     /// <remarks>
-    /// Rows are processed in chunks of at most 128 (one (128, V) scratch), rows of weight 0 are skipped outright (no
+    /// Rows are processed in chunks of at most 128 MiB of logits (one (chunk, V) scratch), rows of weight 0 are skipped outright (no
     /// logits computed for prompt or padding tokens). When the weight is frozen — LoRA, or any head that does not
     /// train — d loss / d hidden is computed in the same pass, while each chunk's logits are at hand, and kept as one
     /// (rows, in) buffer; backward only scales it by the upstream gradient. No (rows, V) logits, softmax or gradient
@@ -25,8 +29,13 @@ public sealed partial class Tape
     /// <param name="targets">One id per row; rows of nonzero weight need ids in [0, V).</param>
     /// <param name="weights">One weight per row (constants); 0 masks a row.</param>
     /// <param name="reduction">Weighted mean (divide by Σ w, 0 when every weight is 0) or weighted sum.</param>
-    public unsafe Tensor LinearCrossEntropy(Tensor hidden, Tensor weight, ReadOnlyMemory<int> targets, ReadOnlyMemory<float> weights,
+    public Tensor LinearCrossEntropy(Tensor hidden, Tensor weight, ReadOnlyMemory<int> targets, ReadOnlyMemory<float> weights,
         LossReduction reduction = LossReduction.Mean)
+        => LinearCrossEntropyChunked(hidden, weight, targets, weights, reduction, LinearCrossEntropyChunkBytes);
+
+    /// <summary><see cref="LinearCrossEntropy"/> with a given logits budget per chunk (tests use small ones to cross chunk boundaries).</summary>
+    internal unsafe Tensor LinearCrossEntropyChunked(Tensor hidden, Tensor weight, ReadOnlyMemory<int> targets, ReadOnlyMemory<float> weights,
+        LossReduction reduction, long chunkBytes)
     {
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentNullException.ThrowIfNull(weight);
@@ -54,7 +63,7 @@ public sealed partial class Tape
         bool wantGrad = ShouldRecord(hidden);
         var dHidden = wantGrad ? NewOutput(hidden.Shape, zero: true) : null;   // d loss / d hidden for an upstream gradient of 1
 
-        int chunk = Math.Min(LinearCrossEntropyChunkRows, Math.Max(1, active));
+        int chunk = (int)Math.Min(Math.Max(chunkBytes / ((long)vocab * sizeof(float)), 16), Math.Max(1, active));
         var hc = RentScratch((long)chunk * width);
         var logits = RentScratch((long)chunk * vocab);
         var dhc = wantGrad ? RentScratch((long)chunk * width) : null;

@@ -20,9 +20,15 @@ public class LinearCrossEntropyGradTests
 
     [Theory]
     [InlineData(7, 11, 5, LossReduction.Mean)]
-    [InlineData(300, 37, 9, LossReduction.Mean)]   // more rows than one chunk
+    [InlineData(300, 37, 9, LossReduction.Mean)]
     [InlineData(300, 37, 9, LossReduction.Sum)]
     public void Loss_and_hidden_gradient_equal_the_materialised_path(int rows, int vocab, int width, LossReduction reduction)
+    {
+        Check(rows, vocab, width, reduction, Tape.LinearCrossEntropyChunkBytes);
+        Check(rows, vocab, width, reduction, chunkBytes: 16 * vocab * sizeof(float));   // 16-row chunks: many boundaries
+    }
+
+    private static void Check(int rows, int vocab, int width, LossReduction reduction, long chunkBytes)
     {
         var rng = new Rng(31);
         using var hidden = Tensor.RandomNormal(new Shape(rows, width), rng);
@@ -35,7 +41,7 @@ public class LinearCrossEntropyGradTests
             hidden.ZeroGrad();
             using var tape = new Tape();
             var loss = fused
-                ? tape.LinearCrossEntropy(hidden, weight, targets, weights, reduction)
+                ? tape.LinearCrossEntropyChunked(hidden, weight, targets, weights, reduction, chunkBytes)
                 : tape.WeightedCrossEntropy(tape.MatMul(hidden, weight, transposeB: true), targets, weights, reduction);
             float value = loss[0];
             tape.Backward(loss);
@@ -69,7 +75,7 @@ public class LinearCrossEntropyGradTests
     [Fact]
     public void Holds_no_rows_by_vocab_buffer_on_the_tape()
     {
-        const int rows = 256, vocab = 3000, width = 8;
+        const int rows = 256, vocab = 3000, width = 8;   // 64-row chunks of logits against all 256 rows
         var rng = new Rng(35);
         using var hidden = Tensor.RandomNormal(new Shape(rows, width), rng);
         using var weight = Tensor.RandomNormal(new Shape(vocab, width), rng);
@@ -79,7 +85,7 @@ public class LinearCrossEntropyGradTests
         {
             using var tape = new Tape();
             var loss = fused
-                ? tape.LinearCrossEntropy(hidden, weight, targets, weights)
+                ? tape.LinearCrossEntropyChunked(hidden, weight, targets, weights, LossReduction.Mean, chunkBytes: 64 * vocab * sizeof(float))
                 : tape.WeightedCrossEntropy(tape.MatMul(hidden, weight, transposeB: true), targets, weights);
             tape.Backward(loss);
             return tape.PeakBytesInUse;
