@@ -27,7 +27,7 @@ public sealed partial class Tape
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "CausalAttention: the scale must be a positive finite number.");
         int batch = q.Shape[0], t = q.Shape[1], heads = q.Shape[2], kvHeads = k.Shape[2], d = q.Shape[3];
         var y = NewOutput(q.Shape);
-        var scratch = RentScratch(CausalAttentionKernel.ForwardScratch(t));
+        var scratch = RentScratch(CausalAttentionKernel.ForwardScratch(t, heads, d));
         long qStride = (long)t * heads * d, kStride = (long)t * kvHeads * d;
         for (int b = 0; b < batch; b++)
             CausalAttentionKernel.Forward(q.DataPointer + b * qStride, k.DataPointer + b * kStride, v.DataPointer + b * kStride,
@@ -47,7 +47,7 @@ public sealed partial class Tape
         float* dk = k.RequiresGrad ? GradOf(k).DataPointer : null;
         float* dv = v.RequiresGrad ? GradOf(v).DataPointer : null;
         float* dy = e.Output.Grad!.DataPointer;
-        var scratch = RentScratch(CausalAttentionKernel.BackwardScratch(t));
+        var scratch = RentScratch(CausalAttentionKernel.BackwardScratch(t, heads, d));
         long qStride = (long)t * heads * d, kStride = (long)t * kvHeads * d;
         for (int b = 0; b < batch; b++)
             CausalAttentionKernel.Backward(q.DataPointer + b * qStride, k.DataPointer + b * kStride, v.DataPointer + b * kStride,
