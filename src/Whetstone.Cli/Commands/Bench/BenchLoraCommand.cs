@@ -44,7 +44,8 @@ public static class BenchLoraCommand
             DefaultValueFactory = _ => 0,
         };
         var command = new Command("lora", "Peak memory and step time of LoRA SFT forward+backward on a random-weight model.");
-        foreach (var o in new Option[] { json, which, length, rank, dropout, targets, lossFrom, steps, decode }) command.Options.Add(o);
+        foreach (var o in new Option[] { json, which, length, rank, dropout, targets, steps, decode }) command.Options.Add(o);
+        command.Options.Add(lossFrom);
         command.SetAction(parse =>
         {
             string name = parse.GetValue(which)!;
