@@ -27,11 +27,12 @@ public sealed partial class Tape
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "CausalAttention: the scale must be a positive finite number.");
         int batch = q.Shape[0], t = q.Shape[1], heads = q.Shape[2], kvHeads = k.Shape[2], d = q.Shape[3];
         var y = NewOutput(q.Shape);
-        var scratch = RentScratch(CausalAttentionKernel.ForwardScratch(t, heads, d));
+        int slots = CausalAttentionKernel.Slots(t, heads, d);
+        var scratch = RentScratch(CausalAttentionKernel.ForwardScratch(t, slots));
         long qStride = (long)t * heads * d, kStride = (long)t * kvHeads * d;
         for (int b = 0; b < batch; b++)
             CausalAttentionKernel.Forward(q.DataPointer + b * qStride, k.DataPointer + b * kStride, v.DataPointer + b * kStride,
-                y.DataPointer + b * qStride, t, heads, kvHeads, d, scale, scratch.DataPointer);
+                y.DataPointer + b * qStride, t, heads, kvHeads, d, scale, slots, scratch.DataPointer);
         _pool.Return(scratch);
         if (ShouldRecord(q, k, v))
             Record(new TapeEntry { Op = OpCode.CausalAttention, Output = y, A = q, B = k, C = v, F0 = scale });
@@ -47,12 +48,13 @@ public sealed partial class Tape
         float* dk = k.RequiresGrad ? GradOf(k).DataPointer : null;
         float* dv = v.RequiresGrad ? GradOf(v).DataPointer : null;
         float* dy = e.Output.Grad!.DataPointer;
-        var scratch = RentScratch(CausalAttentionKernel.BackwardScratch(t, heads, d));
+        int slots = CausalAttentionKernel.Slots(t, heads, d);
+        var scratch = RentScratch(CausalAttentionKernel.BackwardScratch(t, d, slots));
         long qStride = (long)t * heads * d, kStride = (long)t * kvHeads * d;
         for (int b = 0; b < batch; b++)
             CausalAttentionKernel.Backward(q.DataPointer + b * qStride, k.DataPointer + b * kStride, v.DataPointer + b * kStride,
                 dy + b * qStride, dq == null ? null : dq + b * qStride, dk == null ? null : dk + b * kStride,
-                dv == null ? null : dv + b * kStride, t, heads, kvHeads, d, e.F0, scratch.DataPointer);
+                dv == null ? null : dv + b * kStride, t, heads, kvHeads, d, e.F0, slots, scratch.DataPointer);
         _pool.Return(scratch);
     }
 

@@ -29,18 +29,22 @@ internal static unsafe class CausalAttentionKernel
         return (int)Math.Clamp(fit, Math.Min(heads, ComputeThreads.Count), heads);
     }
 
-    /// <summary>Floats of scratch <see cref="Forward"/> needs: one (T, T) matrix per slot.</summary>
-    public static long ForwardScratch(int t, int heads, int d) => Slots(t, heads, d) * (long)t * t;
+    /// <summary>Floats of scratch <see cref="Forward"/> needs for <paramref name="slots"/> heads at once: one (T, T) matrix each.</summary>
+    public static long ForwardScratch(int t, int slots) => slots * (long)t * t;
 
-    /// <summary>Floats of scratch <see cref="Backward"/> needs: per slot P, dP, dS (T, T) and the head's dk, dv (T, D).</summary>
-    public static long BackwardScratch(int t, int heads, int d) => Slots(t, heads, d) * BackwardScratchPerHead(t, d);
+    /// <summary>Floats of scratch <see cref="Backward"/> needs for <paramref name="slots"/> heads at once: P, dP, dS (T, T) and the head's dk, dv (T, D) each.</summary>
+    public static long BackwardScratch(int t, int d, int slots) => slots * BackwardScratchPerHead(t, d);
 
     private static long BackwardScratchPerHead(int t, int d) => 3L * t * t + 2L * t * d;
 
-    /// <summary>out (T, H, D) = attention(q, k, v); <paramref name="scratch"/> holds <see cref="ForwardScratch"/> floats.</summary>
-    public static void Forward(float* q, float* k, float* v, float* output, int t, int heads, int kvHeads, int d, float scale, float* scratch)
+    /// <summary>
+    /// out (T, H, D) = attention(q, k, v), <paramref name="slots"/> heads at a time (from <see cref="Slots"/>, computed
+    /// once by the caller so it matches the scratch even if the thread count changes); <paramref name="scratch"/> holds
+    /// <see cref="ForwardScratch"/> floats.
+    /// </summary>
+    public static void Forward(float* q, float* k, float* v, float* output, int t, int heads, int kvHeads, int d, float scale,
+        int slots, float* scratch)
     {
-        int slots = Slots(t, heads, d);
         var body = new ForwardBody
         {
             Q = q, K = k, V = v, Output = output, Scratch = scratch, T = t, Heads = heads, KvHeads = kvHeads, D = d, Scale = scale,
@@ -55,12 +59,11 @@ internal static unsafe class CausalAttentionKernel
     /// <summary>
     /// Accumulates dq, dk, dv (any may be null: not wanted) from dout. Per head: P recomputed; dv_g += Pᵀ·dout_h;
     /// dP = dout_h·v_gᵀ; dS = scale·P ⊙ (dP − rowsum(dP ⊙ P)); dq_h += dS·k_g; dk_g += dSᵀ·q_h.
-    /// <paramref name="scratch"/> holds <see cref="BackwardScratch"/> floats.
+    /// <paramref name="slots"/> heads at a time; <paramref name="scratch"/> holds <see cref="BackwardScratch"/> floats.
     /// </summary>
     public static void Backward(float* q, float* k, float* v, float* dout, float* dq, float* dk, float* dv,
-        int t, int heads, int kvHeads, int d, float scale, float* scratch)
+        int t, int heads, int kvHeads, int d, float scale, int slots, float* scratch)
     {
-        int slots = Slots(t, heads, d);
         long perSlot = BackwardScratchPerHead(t, d);
         var body = new BackwardBody
         {
