@@ -57,10 +57,14 @@ public sealed class LoraLayer : ILinearExtension
     {
         if (!Active) return baseOutput;
         var input = _owner.Training && _owner.Config.Dropout > 0f ? Dropout(tape, x) : x;
-        // Scale the rank-r activation, not the (..., out) delta: one fewer out-sized buffer (and gradient) per layer.
+        // Scale the rank-r activation, not the (..., out) delta, then accumulate h·Bᵀ into the layer's fresh output in
+        // place: the adapter adds no out-sized buffer (nor gradient) beyond the base layer's.
         var h = tape.Scale(tape.Linear(input, A), Scaling);   // (..., r)
-        return tape.Add(baseOutput, tape.Linear(h, B));       // (..., out)
+        return tape.AccumulateLinear(baseOutput, h, B);       // (..., out)
     }
+
+    /// <inheritdoc />
+    public bool OnlyAddsDelta => true;
 
     /// <inheritdoc />
     public void AddTo(ReadOnlySpan<float> x, Span<float> output, int rows)

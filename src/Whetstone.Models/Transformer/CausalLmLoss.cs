@@ -28,6 +28,43 @@ public static class CausalLmLoss
         int batch = logits.Shape[0], length = logits.Shape[1];
         if (ids.Length != batch * length || lossMask.Length != batch * length)
             throw new ArgumentException($"NextToken: {ids.Length} ids and {lossMask.Length} mask values for logits {logits.Shape}.");
+        var (targets, weights) = Shift(ids, lossMask, batch, length);
+        return tape.WeightedCrossEntropy(logits, targets, weights, reduction);
+    }
+
+    /// <summary>
+    /// <see cref="NextToken"/> from the final hidden states, without materialising the (B, T, V) logits: the lm_head
+    /// product, softmax and gradient are computed a chunk of rows at a time and positions of mask 0 are skipped
+    /// (<see cref="Tape.LinearCrossEntropy"/>). Same value and gradients as <c>NextToken(lmHead.Forward(hidden))</c>;
+    /// at T = 512 with Qwen2.5's 151,936-token vocabulary it saves about 0.6 GB. A head with a bias or an adapter, or
+    /// whose weight trains, takes the materialised path.
+    /// </summary>
+    /// <param name="tape">The tape that produced <paramref name="hidden"/>.</param>
+    /// <param name="hidden">(B, T, hidden) from <see cref="TransformerModel.ForwardHidden"/>.</param>
+    /// <param name="lmHead">The model's <see cref="TransformerModel.LmHead"/>.</param>
+    /// <param name="ids">The same ids, (B·T).</param>
+    /// <param name="lossMask">Weight of each token as a target, (B·T); the first token of a row is never a target.</param>
+    /// <param name="reduction">Mean over Σ mask (0 when the mask is all zero) or plain sum.</param>
+    public static Tensor NextTokenFromHidden(Tape tape, Tensor hidden, LinearLayer lmHead, ReadOnlySpan<int> ids, ReadOnlySpan<float> lossMask,
+        LossReduction reduction = LossReduction.Mean)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(lmHead);
+        if (lmHead.Bias is not null || lmHead.Extension is not null)
+            return NextToken(tape, lmHead.Forward(tape, hidden), ids, lossMask, reduction);
+        if (hidden.Rank != 3)
+            throw new ArgumentException($"NextTokenFromHidden: hidden must be (B, T, hidden), got {hidden.Shape}.");
+        int batch = hidden.Shape[0], length = hidden.Shape[1];
+        if (ids.Length != batch * length || lossMask.Length != batch * length)
+            throw new ArgumentException($"NextTokenFromHidden: {ids.Length} ids and {lossMask.Length} mask values for hidden {hidden.Shape}.");
+        var (targets, weights) = Shift(ids, lossMask, batch, length);
+        return tape.LinearCrossEntropy(hidden, lmHead.Weight, targets, weights, reduction);
+    }
+
+    /// <summary>Row t of each sequence predicts token t+1: targets and weights shifted left, the last position weight 0.</summary>
+    private static (int[] Targets, float[] Weights) Shift(ReadOnlySpan<int> ids, ReadOnlySpan<float> lossMask, int batch, int length)
+    {
         // Targets and weights must outlive the backward pass, so they are fresh arrays, not spans of the caller's.
         var targets = new int[batch * length];
         var weights = new float[batch * length];
@@ -38,7 +75,7 @@ public static class CausalLmLoss
                 targets[r] = ids[r + 1];
                 weights[r] = lossMask[r + 1];
             }
-        return tape.WeightedCrossEntropy(logits, targets, weights, reduction);
+        return (targets, weights);
     }
 
     /// <summary>

@@ -13,9 +13,17 @@ public interface ILinearExtension
     /// <summary>Training path: returns the layer's final output given its input and base output.</summary>
     /// <param name="tape">The tape recording the forward pass.</param>
     /// <param name="x">The layer's input, (..., in).</param>
-    /// <param name="baseOutput">x·Wᵀ + b, (..., out).</param>
+    /// <param name="baseOutput">x·Wᵀ + b, (..., out): the layer's fresh result, handed over to the extension, which may
+    /// accumulate into it in place (<c>Tape.AccumulateLinear</c>) rather than allocate another output-sized buffer.</param>
     /// <returns>(..., out), typically <c>tape.Add(baseOutput, delta)</c>.</returns>
     Tensor Forward(Tape tape, Tensor x, Tensor baseOutput);
+
+    /// <summary>
+    /// True when <see cref="Forward"/> returns baseOutput plus a delta that does not depend on baseOutput's value (LoRA).
+    /// Then <see cref="LinearLayer.ForwardAdd"/> may hand it a baseOutput with a residual already summed in, saving one
+    /// output-sized buffer per residual connection. False (the default) for anything that reads or rescales baseOutput.
+    /// </summary>
+    bool OnlyAddsDelta => false;
 
     /// <summary>Inference path: adds the extension's contribution to <paramref name="output"/> in place.</summary>
     /// <param name="x">Input rows, (rows, in).</param>

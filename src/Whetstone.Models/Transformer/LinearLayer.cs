@@ -49,6 +49,22 @@ public sealed class LinearLayer
         return Extension is null ? y : Extension.Forward(tape, x, y);
     }
 
+    /// <summary>
+    /// residual + (x·Wᵀ + b + extension) on the tape: (..., in) → (..., out). Without a bias, and with no extension or
+    /// one that <see cref="ILinearExtension.OnlyAddsDelta"/>, the product accumulates into a copy of the residual
+    /// (<see cref="Tape.AddLinear"/>): one output-sized buffer instead of two.
+    /// </summary>
+    /// <param name="tape">The tape recording the forward pass.</param>
+    /// <param name="x">(..., in).</param>
+    /// <param name="residual">(..., out), e.g. the residual stream.</param>
+    public Tensor ForwardAdd(Tape tape, Tensor x, Tensor residual)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        if (Bias is not null || Extension is { OnlyAddsDelta: false }) return tape.Add(residual, Forward(tape, x));
+        var y = tape.AddLinear(residual, x, Weight);
+        return Extension is null ? y : Extension.Forward(tape, x, y);
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({OutFeatures}, {InFeatures}){(Bias is null ? "" : " +bias")}";
 }

@@ -136,22 +136,15 @@ public sealed partial class TransformerModel : IDisposable
             var v = tape.Reshape(block.VProj.Forward(tape, n1), new Shape(batch, length, c.NumKeyValueHeads, c.HeadDim));
             if (block.QNorm is not null) q = tape.RmsNorm(q, block.QNorm, c.RmsNormEps);
             if (block.KNorm is not null) k = tape.RmsNorm(k, block.KNorm, c.RmsNormEps);
-            q = tape.SwapAxes12(tape.Rope(q, pos, RopeCos, RopeSin));              // (B, H, T, D)
-            k = tape.SwapAxes12(tape.Rope(k, pos, RopeCos, RopeSin));              // (B, H_kv, T, D)
-            v = tape.SwapAxes12(v);
-            if (c.GroupSize > 1)
-            {
-                k = tape.RepeatHeads(k, c.GroupSize);
-                v = tape.RepeatHeads(v, c.GroupSize);
-            }
-            var scores = tape.MatMul(q, k, transposeB: true);                      // (B, H, T, T)
-            var probs = tape.AttentionSoftmax(scores, scale, causal: true);
-            var attn = tape.SwapAxes12(tape.MatMul(probs, v));                     // (B, T, H, D)
+            q = tape.Rope(q, pos, RopeCos, RopeSin);                               // (B, T, H, D)
+            k = tape.Rope(k, pos, RopeCos, RopeSin);                               // (B, T, H_kv, D)
+            // Fused: heads read in place, k/v not repeated, no (B, H, T, T) scores or probabilities kept for backward.
+            var attn = tape.CausalAttention(q, k, v, scale);                       // (B, T, H, D)
             attn = tape.Reshape(attn, new Shape(batch, length, c.NumHeads * c.HeadDim));
-            x = tape.Add(x, block.OProj.Forward(tape, attn));
+            x = block.OProj.ForwardAdd(tape, attn, x);                             // x + o_proj(attn), one buffer
             var n2 = tape.RmsNorm(x, block.PostAttentionNorm, c.RmsNormEps);
             var mlp = tape.SwiGlu(block.GateProj.Forward(tape, n2), block.UpProj.Forward(tape, n2));
-            x = tape.Add(x, block.DownProj.Forward(tape, mlp));
+            x = block.DownProj.ForwardAdd(tape, mlp, x);
         }
         return tape.RmsNorm(x, FinalNorm, c.RmsNormEps);
     }

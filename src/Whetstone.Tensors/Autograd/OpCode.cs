@@ -38,4 +38,7 @@ internal enum OpCode : byte
     TransposeLast2,
     SliceLast,
     ConcatLast,
+    AddLinear,
+    CausalAttention,
+    LinearCrossEntropy,
 }

@@ -11,7 +11,8 @@ namespace Whetstone.Tensors.Autograd;
 /// <remarks>
 /// <para>A step looks like: forward ops → <c>Backward(loss)</c> → optimizer step → <see cref="Reset"/>.
 /// Results of operations are drawn from the tape's own pool and are valid until <see cref="Reset"/>
-/// (which also forgets the recorded entries). After the first step every buffer is reused, so a
+/// (which also forgets the recorded entries). Gradients of results are scratch: each goes back to the pool once
+/// backward has consumed it (see <see cref="RetainResultGradients"/>). After the first step every buffer is reused, so a
 /// steady-state training loop allocates nothing.</para>
 /// <para>Gradients of leaves (parameters, inputs you created) accumulate over <c>Backward</c> calls until
 /// you zero them (<see cref="Tensor.ZeroGrad"/>, <see cref="ParameterSet.ZeroGrad"/>): that is gradient
@@ -21,7 +22,7 @@ public sealed partial class Tape : IDisposable
 {
     private TapeEntry[] _entries = new TapeEntry[256];
     private int _entryCount;
-    private Tensor[] _owned = new Tensor[1024];
+    private Tensor?[] _owned = new Tensor?[1024];
     private int _ownedCount;
     private int _noGradDepth;
     private readonly TensorPool _pool = new();
@@ -37,6 +38,22 @@ public sealed partial class Tape : IDisposable
 
     /// <summary>Bytes of native memory the tape's pool holds (in use and free for reuse).</summary>
     public long PooledBytes => _pool.Bytes;
+
+    /// <summary>
+    /// Most bytes of pooled storage in use at once (results, gradients of results, scratch) since the tape was created
+    /// or <see cref="ResetPeakBytes"/>: the tape's share of a step's peak memory.
+    /// </summary>
+    public long PeakBytesInUse => _pool.PeakRentedBytes;
+
+    /// <summary>Starts a new <see cref="PeakBytesInUse"/> window at the bytes in use now.</summary>
+    public void ResetPeakBytes() => _pool.ResetPeak();
+
+    /// <summary>
+    /// Keep the gradients of operation results after <see cref="Backward(Tensor)"/> (default false: only leaves keep
+    /// theirs). Off, each result's gradient goes back to the pool as soon as its op's backward has consumed it, so a
+    /// backward pass holds a few layers' gradients at a time instead of all of them; turn it on to inspect them.
+    /// </summary>
+    public bool RetainResultGradients { get; set; }
 
     /// <summary>
     /// Resets the tape and frees every pooled buffer, e.g. after a step with unusually long sequences.
@@ -87,7 +104,8 @@ public sealed partial class Tape : IDisposable
     /// </summary>
     public void Reset()
     {
-        for (int i = 0; i < _ownedCount; i++) _pool.Return(_owned[i]);
+        for (int i = 0; i < _ownedCount; i++)
+            if (_owned[i] is { } t) _pool.Return(t);   // null: returned early (a consumed gradient)
         Array.Clear(_owned, 0, _ownedCount);
         _ownedCount = 0;
         Array.Clear(_entries, 0, _entryCount);
@@ -118,6 +136,7 @@ public sealed partial class Tape : IDisposable
     private void Own(Tensor t)
     {
         if (_ownedCount == _owned.Length) Array.Resize(ref _owned, _owned.Length * 2);
+        t.TapeSlot = _ownedCount;
         _owned[_ownedCount++] = t;
     }
 
@@ -188,6 +207,19 @@ public sealed partial class Tape : IDisposable
             ref TapeEntry e = ref _entries[i];
             if (e.Output.Grad is null) continue; // nothing flowed into this result
             BackwardEntry(ref e);
+            if (!RetainResultGradients) ReleaseGradient(e.Output);
         }
+    }
+
+    /// <summary>
+    /// Returns a result's gradient to the pool once its op's backward has run. Every consumer of the result was
+    /// recorded later and so has already added into it: nothing reads it again in this pass.
+    /// </summary>
+    private void ReleaseGradient(Tensor result)
+    {
+        if (result.Grad is not { IsPooled: true } g || g.TapeSlot >= _ownedCount || !ReferenceEquals(_owned[g.TapeSlot], g)) return;
+        _owned[g.TapeSlot] = null;
+        result.Grad = null;
+        _pool.Return(g);
     }
 }

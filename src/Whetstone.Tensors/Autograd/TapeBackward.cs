@@ -42,6 +42,9 @@ public sealed partial class Tape
             case OpCode.TransposeLast2: TransposeBackward(ref e); break;
             case OpCode.SliceLast: SliceBackward(ref e); break;
             case OpCode.ConcatLast: ConcatBackward(ref e); break;
+            case OpCode.AddLinear: AddLinearBackward(ref e); break;
+            case OpCode.CausalAttention: CausalAttentionBackward(ref e); break;
+            case OpCode.LinearCrossEntropy: LinearCrossEntropyBackward(ref e); break;
             default: throw new InvalidOperationException($"No backward for op {e.Op}.");
         }
     }

@@ -20,6 +20,15 @@ internal sealed class TensorPool : IDisposable
     /// <summary>Bytes of storage the pool currently holds (rented and free).</summary>
     public long Bytes { get; private set; }
 
+    /// <summary>Bytes of storage currently rented out (views count nothing: they share storage).</summary>
+    public long RentedBytes { get; private set; }
+
+    /// <summary>Largest <see cref="RentedBytes"/> since creation or the last <see cref="ResetPeak"/>.</summary>
+    public long PeakRentedBytes { get; private set; }
+
+    /// <summary>Starts a new peak window at the current rented bytes.</summary>
+    public void ResetPeak() => PeakRentedBytes = RentedBytes;
+
     /// <summary>The size class of <paramref name="count"/> floats and the capacity that class holds.</summary>
     internal static int ClassOf(int count, out int capacity)
     {
@@ -53,6 +62,8 @@ internal sealed class TensorPool : IDisposable
             CreatedCount++;
             Bytes += (long)capacity * sizeof(float);
         }
+        RentedBytes += (long)t.Capacity * sizeof(float);
+        if (RentedBytes > PeakRentedBytes) PeakRentedBytes = RentedBytes;
         if (zero) t.Clear();
         return t;
     }
@@ -74,6 +85,7 @@ internal sealed class TensorPool : IDisposable
             _freeViews.Push(t);
             return;
         }
+        RentedBytes -= (long)t.Capacity * sizeof(float);
         int cls = ClassOf(t.Capacity, out _);
         (_free[cls] ??= new Stack<Tensor>()).Push(t);
     }
@@ -100,6 +112,7 @@ internal sealed class TensorPool : IDisposable
         foreach (var t in _all) t.Release();
         _all.Clear();
         Bytes = 0;
+        RentedBytes = PeakRentedBytes = 0;
         Array.Clear(_free);
         _freeViews.Clear();
     }

@@ -13,7 +13,7 @@ using Whetstone.Tensors.Threading;
 namespace Whetstone.Cli.Commands.Bench;
 
 /// <summary>
-/// <c>whet bench lora [--model qwen2.5-0.5b|small] [--length 512] [--rank 16] [--dropout 0.05] [--targets q_proj,v_proj] [--steps 3] [--json]</c>: peak memory
+/// <c>whet bench lora [--model qwen2.5-0.5b|small] [--length 512] [--rank 16] [--dropout 0.05] [--targets q_proj,v_proj] [--loss hidden|logits] [--steps 3] [--json]</c>: peak memory
 /// and step time of LoRA SFT (forward + backward + AdamW on the adapters, all seven projections unless --targets) on a random-weight
 /// model, fp32 weights. Peak memory is <c>Process.PeakWorkingSet64</c> of the whole process.
 /// </summary>
@@ -33,6 +33,11 @@ public static class BenchLoraCommand
             Description = "Comma-separated projections to adapt (default: all seven).",
             DefaultValueFactory = _ => string.Join(",", LoraConfig.AllProjections),
         };
+        var lossFrom = new Option<string>("--loss")
+        {
+            Description = "hidden: chunked cross-entropy from the hidden states (CausalLmLoss.NextTokenFromHidden, no (T, V) logits); logits: materialise the logits first (CausalLmLoss.NextToken).",
+            DefaultValueFactory = _ => "hidden",
+        };
         var decode = new Option<int>("--decode-tokens")
         {
             Description = "Also time batch-1 greedy decoding of this many tokens: adapters on, merged, and disabled (0 skips).",
@@ -40,6 +45,7 @@ public static class BenchLoraCommand
         };
         var command = new Command("lora", "Peak memory and step time of LoRA SFT forward+backward on a random-weight model. Example: whet bench lora --model small --length 128 --json");
         foreach (var o in new Option[] { json, which, length, rank, dropout, targets, steps, decode }) command.Options.Add(o);
+        command.Options.Add(lossFrom);
         command.SetAction(parse =>
         {
             string name = parse.GetValue(which)!;
@@ -52,6 +58,12 @@ public static class BenchLoraCommand
             if (config is null)
             {
                 Console.Error.WriteLine($"--model: expected qwen2.5-0.5b or small, got '{name}'.");
+                return 2;
+            }
+            string lossPath = parse.GetValue(lossFrom)!;
+            if (lossPath is not ("hidden" or "logits"))
+            {
+                Console.Error.WriteLine($"--loss: expected hidden or logits, got '{lossPath}'.");
                 return 2;
             }
             int t = parse.GetValue(length), r = parse.GetValue(rank), n = Math.Max(1, parse.GetValue(steps));
@@ -85,8 +97,9 @@ public static class BenchLoraCommand
             for (int s = 0; s < n; s++)
             {
                 var sw = Stopwatch.StartNew();
-                var logits = model.Forward(tape, ids, 1, t);
-                var l = CausalLmLoss.NextToken(tape, logits, ids, mask);
+                var l = lossPath == "hidden"
+                    ? CausalLmLoss.NextTokenFromHidden(tape, model.ForwardHidden(tape, ids, 1, t), model.LmHead, ids, mask)
+                    : CausalLmLoss.NextToken(tape, model.Forward(tape, ids, 1, t), ids, mask);
                 loss = l[0];
                 tape.Backward(l);
                 opt.Step();
@@ -104,18 +117,18 @@ public static class BenchLoraCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    model = name, length = t, rank = r, dropout = lora.Config.Dropout, targets = lora.Config.TargetModules, steps = n, threads = ComputeThreads.Count,
+                    model = name, length = t, rank = r, loss = lossPath, dropout = lora.Config.Dropout, targets = lora.Config.TargetModules, steps = n, threads = ComputeThreads.Count,
                     base_parameters = model.Parameters.ElementCount, adapter_parameters = lora.Parameters.ElementCount,
                     working_set_after_weights_bytes = afterWeights, peak_working_set_bytes = peak,
-                    tape_pool_bytes = tape.PooledBytes, median_step_seconds = median, tokens_per_second = t / median, last_loss = loss,
+                    tape_pool_bytes = tape.PooledBytes, tape_peak_bytes_in_use = tape.PeakBytesInUse, median_step_seconds = median, tokens_per_second = t / median, last_loss = loss,
                     decode_seconds_per_token = decodeSeconds,
                 }));
             }
             else
             {
-                Console.WriteLine($"LoRA SFT, {name} random weights (fp32), T={t}, batch 1, r={r}, dropout {lora.Config.Dropout} on {string.Join(",", lora.Config.TargetModules)}; {ComputeThreads.Count} compute threads.");
+                Console.WriteLine($"LoRA SFT, {name} random weights (fp32), T={t}, batch 1, r={r}, dropout {lora.Config.Dropout} on {string.Join(",", lora.Config.TargetModules)}, loss from {lossPath}; {ComputeThreads.Count} compute threads.");
                 Console.WriteLine($"base parameters {model.Parameters.ElementCount:N0} (frozen), adapter parameters {lora.Parameters.ElementCount:N0}");
-                Console.WriteLine($"working set after weights: {afterWeights / GiB:F2} GiB; peak working set: {peak / GiB:F2} GiB; tape pool {tape.PooledBytes / GiB:F2} GiB");
+                Console.WriteLine($"working set after weights: {afterWeights / GiB:F2} GiB; peak working set: {peak / GiB:F2} GiB; tape pool {tape.PooledBytes / GiB:F2} GiB (peak in use {tape.PeakBytesInUse / GiB:F2} GiB)");
                 Console.WriteLine($"step (forward + backward + AdamW): median {median:F2} s over {n}, {t / median:F0} tokens/s; loss {loss:F4}");
                 foreach (var (mode, s) in decodeSeconds)
                     Console.WriteLine($"batch-1 decode, {mode}: median {s * 1000:F1} ms/token");
