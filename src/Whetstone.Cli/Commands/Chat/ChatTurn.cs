@@ -8,7 +8,8 @@ internal static class ChatTurn
 {
     /// <summary>
     /// The policy's reply, or null after printing why there is none: a local model refuses a prompt that fills its
-    /// context window (<see cref="ArgumentException"/>), which in a chat is the end of that conversation.
+    /// context window (<see cref="ContextWindowFullException"/>) or that it cannot encode (<see cref="ArgumentException"/>),
+    /// which in a chat is the end of that conversation.
     /// </summary>
     public static async Task<PolicyResponse?> TryRespondAsync(IPolicy policy, IReadOnlyList<ChatMessage> messages, PolicyOptions options,
         ChatConsole console, CancellationToken cancellationToken)
@@ -16,6 +17,11 @@ internal static class ChatTurn
         try
         {
             return await policy.RespondAsync(messages, options, cancellationToken);
+        }
+        catch (ContextWindowFullException e)
+        {
+            console.Line($"== the model cannot continue this conversation: {e.Message}");
+            return null;
         }
         catch (ArgumentException e)
         {
