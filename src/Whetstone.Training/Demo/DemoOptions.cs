@@ -34,7 +34,7 @@ public sealed record DemoOptions
     public int SftBatch { get; init; } = 8;
 
     /// <summary>GRPO steps from the SFT weights.</summary>
-    public int GrpoSteps { get; init; } = 12;
+    public int GrpoSteps { get; init; } = 30;
 
     /// <summary>Tasks per GRPO step (B).</summary>
     public int GrpoTasksPerStep { get; init; } = 8;
@@ -43,13 +43,13 @@ public sealed record DemoOptions
     public int GrpoGroupSize { get; init; } = 8;
 
     /// <summary>GRPO learning rate (constant).</summary>
-    public float GrpoLearningRate { get; init; } = 1e-4f;
+    public float GrpoLearningRate { get; init; } = 2e-4f;
 
     /// <summary>KL coefficient β to the frozen SFT reference.</summary>
     public float GrpoBeta { get; init; } = 0.01f;
 
     /// <summary>Held-out calc test tasks every policy is evaluated on (one greedy episode each).</summary>
-    public int EvalTasks { get; init; } = 200;
+    public int EvalTasks { get; init; } = 500;
 
     /// <summary>Most turns per episode (rollouts and evaluation).</summary>
     public int MaxTurns { get; init; } = 6;
@@ -70,7 +70,7 @@ public sealed record DemoOptions
     /// <summary>A label printed and stored in config.json ("full", "quick", "custom").</summary>
     public string Profile { get; init; } = "custom";
 
-    /// <summary>The full demo: 2 layers × 128 hidden, 1200 SFT steps on 2000 expert episodes, 12 GRPO steps, 200 test tasks.</summary>
+    /// <summary>The full demo: 2 layers × 128 hidden, 1200 SFT steps on 2000 expert episodes, 30 GRPO steps of 8 tasks × 8, 500 test tasks.</summary>
     public static DemoOptions Full(string outputDir, int seed = 0) => new() { OutputDir = outputDir, Seed = seed, Profile = "full" };
 
     /// <summary>
