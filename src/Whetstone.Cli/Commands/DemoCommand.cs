@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using Whetstone.Cli.Progress;
 using Whetstone.Training.Demo;
+using Whetstone.Training.Recipes;
 
 namespace Whetstone.Cli.Commands;
 
 /// <summary>
-/// <c>whet demo [--quick] [--out runs/NAME] [--seed S]</c>: the whole loop on calc from scratch (expert episodes →
+/// <c>whet demo [--quick] [--out runs/NAME] [--seed S] [key=value …]</c>: the whole loop on calc from scratch (expert episodes →
 /// BPE tokenizer → tiny model → SFT → short GRPO → held-out comparison with random and expert), written as a run
 /// directory with a Hugging Face checkpoint and report.html. Progress on stderr, the table on stdout.
 /// </summary>
@@ -18,11 +19,17 @@ public static class DemoCommand
         var quick = new Option<bool>("--quick") { Description = "Under 2 minutes: smaller model, fewer steps and test tasks (learns much less)" };
         var output = new Option<string?>("--out") { Description = "Run directory (default runs/demo or runs/demo-quick)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the model, data order, rollouts and evaluation", DefaultValueFactory = _ => 0 };
+        var overrides = new Argument<string[]>("overrides")
+        {
+            Description = "Sizes to change, as snake_case DemoOptions keys, e.g. sft_steps=800 grpo_steps=60 grpo_learning_rate=3e-4 eval_tasks=200",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
 
         var command = new Command("demo", "Train a tiny tool-using agent on calc from scratch: SFT then GRPO, compared with random and expert. Example: whet demo --quick");
         command.Options.Add(quick);
         command.Options.Add(output);
         command.Options.Add(seed);
+        command.Arguments.Add(overrides);
         command.SetAction(async (parse, cancellationToken) =>
         {
             bool isQuick = parse.GetValue(quick);
@@ -30,6 +37,11 @@ public static class DemoCommand
             var options = isQuick ? DemoOptions.Quick(dir, parse.GetValue(seed)) : DemoOptions.Full(dir, parse.GetValue(seed));
             try
             {
+                if (parse.GetValue(overrides) is { Length: > 0 } assignments)
+                {
+                    var doc = RecipeDocument.Parse("", "whet demo", assignments);
+                    options = RecipeBinder.Bind(options, doc.Root, doc, "") with { Profile = "custom" };
+                }
                 var result = await ProgressDisplay.RunAsync(async display => await CalcDemo.RunAsync(
                     options with { ProgressSink = display.Training(run => run switch { 1 => "SFT", 2 => "GRPO", _ => $"stage {run}" }) },
                     Console.Error, cancellationToken));
@@ -44,7 +56,7 @@ public static class DemoCommand
                 Console.WriteLine($"report:     {result.ReportPath}");
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or RecipeException)
             {
                 Console.Error.WriteLine($"whet demo: {e.Message}");
                 return 1;

@@ -25,7 +25,7 @@ public sealed record DemoOptions
     public int Layers { get; init; } = 2;
 
     /// <summary>SFT optimizer steps (8 sequences each).</summary>
-    public int SftSteps { get; init; } = 1200;
+    public int SftSteps { get; init; } = 2000;
 
     /// <summary>Peak SFT learning rate (warmup 5%, cosine to 0.1×).</summary>
     public float SftLearningRate { get; init; } = 2e-3f;
