@@ -210,10 +210,20 @@ public sealed class SftTrainer
     {
         tape.Reset();
         int bsz = batch.BatchSize, len = batch.Length;
+        if (Config.Loss != SftLoss.Dft)
+        {
+            // Cross-entropy straight from the hidden states: with a frozen head (LoRA) the (B, T, V) logits, their
+            // softmax and gradient are never built (vocabulary chunks); a trained head falls back to the logits path.
+            var hidden = _model.ForwardHidden(tape, batch.Ids, bsz, len);   // (B, T, hidden)
+            var ce = CausalLmLoss.NextTokenFromHidden(tape, hidden, _model.LmHead, batch.Ids, batch.LossMask, LossReduction.Sum);
+            double ceValue = ce[0];
+            tape.Backward(ce, [scale]);
+            tape.Reset();
+            return (ceValue, ceValue);
+        }
         var logits = _model.Forward(tape, batch.Ids, bsz, len);             // (B, T, V)
         var weights = batch.LossMask;                                        // per target token
         double nll = double.NaN;
-        if (Config.Loss == SftLoss.Dft)
         {
             // −sg(p)·log p: p of each target token from the same logits, outside the graph.
             weights = new float[bsz * len];
