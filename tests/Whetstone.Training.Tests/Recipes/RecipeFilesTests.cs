@@ -69,13 +69,13 @@ public class RecipeFilesTests
         Assert.Null(sft.Lora);
 
         var rft = Recipe.Load(TrainingMethod.Rft, Path.Combine(dir, "rft-calc-tiny.yaml"));
-        Assert.Equal(50, rft.Rft!.Sft.MaxSteps);
-        Assert.Equal(1e-3f, rft.Rft.Sft.LearningRate);
+        Assert.Equal(150, rft.Rft!.Sft.MaxSteps);
+        Assert.Equal(5e-4f, rft.Rft.Sft.LearningRate);
         Assert.Equal("calc", rft.Data.Env);
 
         var grpo = Recipe.Load(TrainingMethod.Grpo, Path.Combine(dir, "grpo-calc-tiny.yaml"));
         Assert.Equal(Whetstone.Training.Objectives.LossAggregation.TokenMean, grpo.Grpo!.Aggregation);
-        Assert.Equal(2e-4f, grpo.Grpo.LearningRate);
+        Assert.Equal(1e-4f, grpo.Grpo.LearningRate);
 
         var qwen = Recipe.Load(TrainingMethod.Sft, Path.Combine(dir, "sft-qwen2.5-0.5b.yaml"));
         Assert.Equal("models/Qwen2.5-0.5B-Instruct", qwen.Model.Path);
