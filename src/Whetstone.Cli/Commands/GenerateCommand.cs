@@ -5,6 +5,7 @@ using System.Text.Json;
 using Whetstone.Models.Generation;
 using Whetstone.Models.Tokenization;
 using Whetstone.Models.Transformer;
+using Whetstone.Models.Lora;
 
 namespace Whetstone.Cli.Commands;
 
@@ -29,8 +30,9 @@ public static class GenerateCommand
         var seed = new Option<ulong?>("--seed") { Description = "Random seed (default: a random one)." };
         var stop = new Option<string[]>("--stop") { Description = "Stop string (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (ids, log-probs, text, finish reason, timing) instead of streaming text." };
+        var adapter = new Option<string?>("--adapter") { Description = "PEFT LoRA adapter directory (adapter_config.json + adapter_model.safetensors), merged into the weights at load." };
         var cmd = new Command("generate", "Continue a prompt with a local model. Example: whet generate --model models/Qwen2.5-0.5B --prompt \"The capital of France is\"");
-        foreach (var o in new Option[] { model, prompt, promptIds, maxTokens, temperature, topK, topP, minP, seed, stop, json })
+        foreach (var o in new Option[] { model, adapter, prompt, promptIds, maxTokens, temperature, topK, topP, minP, seed, stop, json })
             cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
@@ -64,6 +66,8 @@ public static class GenerateCommand
 
                 var load = Stopwatch.StartNew();
                 using var transformer = TransformerModel.Load(dir);
+                using var lora = parse.GetValue(adapter) is { } adapterDir ? LoraModel.Load(transformer, adapterDir) : null;
+                lora?.Merge();   // W += scaling·B·A once; then plain projections
                 double loadSeconds = load.Elapsed.TotalSeconds;
                 using var generator = new Generator(transformer, new GeneratorOptions { MaxBatchSize = 1, MaxSequenceLength = Math.Min(transformer.Config.MaxPositionEmbeddings, ids.Length + options.MaxNewTokens) });
                 var request = new GenerationRequest(ids, options, tokenizer is null ? null : t => tokenizer.Decode(t));
