@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Whetstone.Agents.Trajectories;
 using Whetstone.Models.Lora;
 using Whetstone.Models.Transformer;
+using Whetstone.Tensors;
 using Whetstone.Tensors.Autograd;
 using Whetstone.Tensors.Optim;
 using Whetstone.Training.Checkpointing;
@@ -118,14 +119,10 @@ public sealed class SftTrainer
 
         // Run directory: checkpoints with resume, metrics log.
         var state = TrainableSet.State(_trainable, Optimizer, _lora);
-        var checkpoints = c.OutputDir is null ? null : new TrainingCheckpoints(c.OutputDir, c.KeepLast);
-        string configJson = JsonSerializer.Serialize(c, JsonOptions);
-        long step = 0;
-        var position = DataPosition.Start;
-        if (c.Resume && checkpoints!.TryResume(state) is { } resumed) (step, position) = (resumed.Step, resumed.Data);
-        using var metrics = c.OutputDir is null ? null
-            : step > 0 ? MetricsLog.Resume(Path.Combine(c.OutputDir, "metrics.jsonl"), step)
-            : MetricsLog.Create(Path.Combine(c.OutputDir, "metrics.jsonl"));
+        using var run = RunDirectory.Open(c.OutputDir, c.Resume, c.KeepLast, c.SaveEvery, state, JsonSerializer.Serialize(c, JsonOptions));
+        var metrics = run.Metrics;
+        long step = run.Step;
+        var position = run.Position;
         ITrainingProgress? progress = c.ProgressSink ?? (c.ShowProgress ? ProgressLine.ForStandardError(totalSteps) : null);
         progress?.Start(totalSteps);
 
@@ -192,8 +189,7 @@ public sealed class SftTrainer
                 metrics.Write(m);
             }
             progress?.Report(step, stepLoss, stepTokens);
-            if (checkpoints is not null && c.SaveEvery > 0 && (step % c.SaveEvery == 0 || step == totalSteps))
-                checkpoints.Save(step, state, position, configJson);
+            if (run.SaveDue(step, totalSteps)) run.Save(step, position);
         }
         progress?.Finish();
         return new SftResult
@@ -203,51 +199,58 @@ public sealed class SftTrainer
     }
 
     /// <summary>
-    /// One micro-batch: forward (B, T, V), the summed weighted token loss, backward scaled by <paramref name="scale"/>
+    /// One micro-batch: forward, the summed weighted token loss, backward scaled by <paramref name="scale"/>
     /// (1 / target tokens of the step). Returns the summed loss and the summed plain NLL (equal for cross-entropy).
     /// </summary>
     private (double Loss, double Nll) ForwardBackward(Tape tape, PaddedBatch batch, float scale)
     {
         tape.Reset();
         int bsz = batch.BatchSize, len = batch.Length;
-        if (Config.Loss != SftLoss.Dft)
+        Tensor loss;
+        double nll = double.NaN;
+        if (Config.Loss == SftLoss.Dft)
+        {
+            var logits = _model.Forward(tape, batch.Ids, bsz, len);         // (B, T, V)
+            var weights = DftWeights(tape, logits, batch, out nll);
+            loss = CausalLmLoss.NextToken(tape, logits, batch.Ids, weights, LossReduction.Sum);
+        }
+        else
         {
             // Cross-entropy straight from the hidden states: with a frozen head (LoRA) the (B, T, V) logits, their
             // softmax and gradient are never built (vocabulary chunks); a trained head falls back to the logits path.
             var hidden = _model.ForwardHidden(tape, batch.Ids, bsz, len);   // (B, T, hidden)
-            var ce = CausalLmLoss.NextTokenFromHidden(tape, hidden, _model.LmHead, batch.Ids, batch.LossMask, LossReduction.Sum);
-            double ceValue = ce[0];
-            tape.Backward(ce, [scale]);
-            tape.Reset();
-            return (ceValue, ceValue);
+            loss = CausalLmLoss.NextTokenFromHidden(tape, hidden, _model.LmHead, batch.Ids, batch.LossMask, LossReduction.Sum);
         }
-        var logits = _model.Forward(tape, batch.Ids, bsz, len);             // (B, T, V)
-        var weights = batch.LossMask;                                        // per target token
-        double nll = double.NaN;
-        {
-            // −sg(p)·log p: p of each target token from the same logits, outside the graph.
-            weights = new float[bsz * len];
-            nll = 0;
-            using (tape.NoGrad())
-            {
-                var logProbs = CausalLmLoss.NextTokenLogProbs(tape, logits, batch.Ids).AsSpan(); // (B, T): log p(ids[t+1])
-                for (int b = 0; b < bsz; b++)
-                    for (int t = 0; t + 1 < len; t++)
-                    {
-                        int target = b * len + t + 1;
-                        float mask = batch.LossMask[target];
-                        if (mask == 0) continue;
-                        float lp = logProbs[b * len + t];
-                        weights[target] = mask * MathF.Exp(lp);
-                        nll -= mask * lp;
-                    }
-            }
-        }
-        var loss = CausalLmLoss.NextToken(tape, logits, batch.Ids, weights, LossReduction.Sum);
         double value = loss[0];
         tape.Backward(loss, [scale]);
         tape.Reset();
         return (value, Config.Loss == SftLoss.Dft ? nll : value);
+    }
+
+    /// <summary>
+    /// DFT's per-token weights −sg(p)·mask: p of each target token from the same logits, outside the graph.
+    /// <paramref name="nll"/> is the summed plain NLL of the masked tokens.
+    /// </summary>
+    private static float[] DftWeights(Tape tape, Tensor logits, PaddedBatch batch, out double nll)
+    {
+        int bsz = batch.BatchSize, len = batch.Length;
+        var weights = new float[bsz * len];
+        nll = 0;
+        using (tape.NoGrad())
+        {
+            var logProbs = CausalLmLoss.NextTokenLogProbs(tape, logits, batch.Ids).AsSpan(); // (B, T): log p(ids[t+1])
+            for (int b = 0; b < bsz; b++)
+                for (int t = 0; t + 1 < len; t++)
+                {
+                    int target = b * len + t + 1;
+                    float mask = batch.LossMask[target];
+                    if (mask == 0) continue;
+                    float lp = logProbs[b * len + t];
+                    weights[target] = mask * MathF.Exp(lp);
+                    nll -= mask * lp;
+                }
+        }
+        return weights;
     }
 
     /// <summary>Token-mean cross-entropy of the held-out batches, without gradients (and without LoRA dropout).</summary>
