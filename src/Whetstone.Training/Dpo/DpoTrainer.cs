@@ -162,14 +162,10 @@ public sealed class DpoTrainer : IDisposable
         var schedule = c.Schedule.Build(c.LearningRate, c.WarmupSteps, (int)totalSteps, c.MinLrRatio);
 
         var state = TrainableSet.State(_trainable, Optimizer, _lora);
-        var checkpoints = c.OutputDir is null ? null : new TrainingCheckpoints(c.OutputDir, c.KeepLast);
-        string configJson = JsonSerializer.Serialize(c, JsonOptions);
-        long step = 0;
-        var position = DataPosition.Start;
-        if (c.Resume && checkpoints!.TryResume(state) is { } resumed) (step, position) = (resumed.Step, resumed.Data);
-        using var metrics = c.OutputDir is null ? null
-            : step > 0 ? MetricsLog.Resume(Path.Combine(c.OutputDir, "metrics.jsonl"), step)
-            : MetricsLog.Create(Path.Combine(c.OutputDir, "metrics.jsonl"));
+        using var run = RunDirectory.Open(c.OutputDir, c.Resume, c.KeepLast, c.SaveEvery, state, JsonSerializer.Serialize(c, JsonOptions));
+        var metrics = run.Metrics;
+        long step = run.Step;
+        var position = run.Position;
         ITrainingProgress? progress = c.ProgressSink ?? (c.ShowProgress ? ProgressLine.ForStandardError(totalSteps) : null);
         progress?.Start(totalSteps);
 
@@ -234,8 +230,7 @@ public sealed class DpoTrainer : IDisposable
             }.Set("reward_accuracy", accuracy).Set("reward_margin", margin).Set("chosen_reward", chosen).Set("rejected_reward", rejected)
              .Set("chosen_logp", chosenLogp).Set("rejected_logp", rejectedLogp).Set("pairs", stepPairs));
             progress?.Report(step, loss, stepTokens);
-            if (checkpoints is not null && c.SaveEvery > 0 && (step % c.SaveEvery == 0 || step == totalSteps))
-                checkpoints.Save(step, state, position, configJson);
+            if (run.SaveDue(step, totalSteps)) run.Save(step, position);
         }
         progress?.Finish();
         return new DpoResult

@@ -146,13 +146,9 @@ public sealed class GrpoTrainer : IDisposable
 
         // Run directory: checkpoints with resume, metrics.jsonl, eval.jsonl.
         var state = TrainableSet.State(_trainable, Optimizer, _lora);
-        var checkpoints = c.OutputDir is null ? null : new TrainingCheckpoints(c.OutputDir, c.KeepLast);
-        string configJson = JsonSerializer.Serialize(c, JsonOptions);
-        long step = 0;
-        if (c.Resume && checkpoints!.TryResume(state) is { } resumed) step = resumed.Step;
-        using var metrics = c.OutputDir is null ? null
-            : step > 0 ? MetricsLog.Resume(Path.Combine(c.OutputDir, "metrics.jsonl"), step)
-            : MetricsLog.Create(Path.Combine(c.OutputDir, "metrics.jsonl"));
+        using var run = RunDirectory.Open(c.OutputDir, c.Resume, c.KeepLast, c.SaveEvery, state, JsonSerializer.Serialize(c, JsonOptions));
+        var metrics = run.Metrics;
+        long step = run.Step;   // the data position follows from the step (TasksForStep)
         using var evalLog = c.OutputDir is null || c.EvalEvery == 0 ? null
             : step > 0 ? EvalLog.Resume(Path.Combine(c.OutputDir, "eval.jsonl"), step, "grpo")
             : EvalLog.Create(Path.Combine(c.OutputDir, "eval.jsonl"), "grpo");
@@ -195,10 +191,10 @@ public sealed class GrpoTrainer : IDisposable
                 Console.Error.WriteLine($"warning: GRPO step {step}: {r.InfrastructureErrors} of {r.InfrastructureErrors + r.Episodes} episodes " +
                     $"ended in infrastructure errors and were left out; first: {r.FirstInfrastructureError}");
             if (c.EvalEvery > 0 && (step % c.EvalEvery == 0 || step == c.MaxSteps)) await Evaluate(step).ConfigureAwait(false);
-            if (checkpoints is not null && c.SaveEvery > 0 && (step % c.SaveEvery == 0 || step == c.MaxSteps))
+            if (run.SaveDue(step, c.MaxSteps))
             {
                 long next = step * c.TasksPerStep;
-                checkpoints.Save(step, state, new DataPosition((int)(next / _taskPool.Count), next % _taskPool.Count), configJson);
+                run.Save(step, new DataPosition((int)(next / _taskPool.Count), next % _taskPool.Count));
             }
         }
         progress?.Finish();
@@ -375,8 +371,6 @@ public sealed class GrpoTrainer : IDisposable
             Optimizer.Step();
             lossSum += loss;
         }
-        // Every step's sequences have new lengths, so the pool's size classes would keep growing across steps.
-        _tape.TrimPool();
         return result with
         {
             Sequences = sequences.Count, TrainedTokens = (long)maskTotal, Tokens = tokens, Updates = c.InnerEpochs,
