@@ -77,7 +77,8 @@ public sealed class LocalPolicy : IPolicy, IDisposable
             (session, prompt) = PromptFor(messages, options);
             LastPrompt = prompt.ToArray();
         }
-        if (prompt.Count >= _contextTokens - 1)
+        // The generator's own rule (a prompt must leave room for one token), said in the agent layer's terms.
+        if (prompt.Count >= _contextTokens)
             throw new ContextWindowFullException(prompt.Count, _contextTokens);
         var result = await _decoder.GenerateAsync(new GenerationRequest(prompt, ToModelSampling(options.Sampling),
             ids => Chat.Tokenizer.Decode(ids)), cancellationToken).ConfigureAwait(false);
