@@ -78,15 +78,30 @@ public static class CalcDemo
         long parameters = model.Parameters.ElementCount;
         var evalTasks = factory.Tasks(DataSplit.Test, o.EvalTasks);
         var eval = new EvalSettings(factory, evalTasks, o);
-        Banner($"3/5 SFT: {parameters:N0}-parameter model ({o.Layers} layers, hidden {o.Hidden}), {o.SftSteps} steps × {o.SftBatch} sequences, lr {o.SftLearningRate}");
+        Banner($"3/5 SFT: {parameters:N0}-parameter model ({o.Layers} layers, hidden {o.Hidden}), up to {o.SftSteps} steps × {o.SftBatch} sequences, lr {o.SftLearningRate}" +
+               (o.SftStopAtSuccess > 0 ? $"; stops once greedy success on {o.ValidationTasks} validation tasks reaches {o.SftStopAtSuccess:P0}" : ""));
         var sftDir = Path.Combine(dir, "sft");
+        // Validation: train-split tasks the expert did not play, so neither the SFT data nor the test set.
+        var validation = new EvalSettings(factory, factory.Tasks(DataSplit.Train, o.ValidationTasks, offset: o.ExpertTasks), o);
+        var validationChecks = new List<(long Step, EvaluationReport Report)>();
+        bool StopAtThreshold(long step)
+        {
+            if (o.SftStopAtSuccess <= 0 || step < o.SftMinSteps || step % o.SftCheckEvery != 0) return false;
+            IReadOnlyList<Trajectory> episodes;
+            using (var policy = new LocalPolicy(model, chat))
+                episodes = validation.RunAsync(PolicySource.Shared(policy, "sft"), cancellationToken).GetAwaiter().GetResult();
+            var report = TrajectoryEvaluator.Evaluate(episodes, "SFT", "validation");
+            validationChecks.Add((step, report));
+            log.WriteLine($"  step {step}: validation success {Rate(report)}");
+            return report.SuccessRate >= o.SftStopAtSuccess;
+        }
         var sft = new SftTrainer(model, chat, new SftConfig
         {
             OutputDir = sftDir, MaxSteps = o.SftSteps, LearningRate = o.SftLearningRate, WarmupSteps = Math.Max(1, o.SftSteps / 20),
             MinLrRatio = 0.1f, MaxSequencesPerMicroBatch = o.SftBatch, MaxTokensPerMicroBatch = 1 << 16, Seed = 1 + o.Seed,
-            ShowProgress = o.ShowProgress, ProgressSink = o.ProgressSink,
+            ShowProgress = o.ShowProgress, ProgressSink = o.ProgressSink, StopAfterStep = StopAtThreshold,
         }).Train(expertTrain);
-        log.WriteLine($"  final loss {sft.StepLosses[^1]:F4}, {sft.TokensPerSecond:N0} tokens/s");
+        log.WriteLine($"  {(sft.StoppedEarly ? "stopped at" : "ran")} step {sft.Steps}, final loss {sft.StepLosses[^1]:F4}, {sft.TokensPerSecond:N0} tokens/s");
         model.Save(Path.Combine(dir, "sft-model"));
         CopyTokenizer(tokenizerDir, Path.Combine(dir, "sft-model"));
         Lap("sft");
@@ -138,7 +153,8 @@ public static class CalcDemo
         // Run directory: one metrics.jsonl and eval.jsonl with stages, summary, samples, report.
         DemoRunFiles.MergeMetrics(Path.Combine(dir, "metrics.jsonl"), (Path.Combine(sftDir, "metrics.jsonl"), "sft"),
             (Path.Combine(grpoDir, "metrics.jsonl"), "grpo"));
-        DemoRunFiles.WriteEvals(Path.Combine(dir, "eval.jsonl"), [("sft", o.SftSteps, rows[1].Report), ("grpo", 0, rows[1].Report), ("grpo", o.GrpoSteps, rows[2].Report)]);
+        DemoRunFiles.WriteEvals(Path.Combine(dir, "eval.jsonl"), validationChecks.Select(v => ("sft validation", v.Step, v.Report))
+            .Concat([("sft", sft.Steps, rows[1].Report), ("grpo", 0, rows[1].Report), ("grpo", o.GrpoSteps, rows[2].Report)]));
         DemoRunFiles.WriteSummary(Path.Combine(dir, "summary.json"),
             $"whet demo ({o.Profile}): calc from scratch, SFT then GRPO — {parameters:N0} parameters", rows);
         TrajectoryJsonl.Write(Path.Combine(dir, "samples.jsonl"), Samples(sftEval, o.SamplesPerStage).Concat(Samples(grpoEval, o.SamplesPerStage)));
@@ -180,7 +196,12 @@ public static class CalcDemo
         ["command"] = "whet demo" + (o.Profile == "quick" ? " --quick" : ""), ["profile"] = o.Profile, ["env"] = "calc", ["seed"] = o.Seed,
         ["expert_tasks"] = o.ExpertTasks, ["vocab_size_requested"] = o.VocabSize,
         ["model"] = new JsonObject { ["family"] = "qwen3", ["hidden"] = o.Hidden, ["layers"] = o.Layers, ["head_dim"] = 32 },
-        ["sft"] = new JsonObject { ["steps"] = o.SftSteps, ["batch"] = o.SftBatch, ["lr"] = o.SftLearningRate, ["schedule"] = "warmup 5% + cosine to 0.1x" },
+        ["sft"] = new JsonObject
+        {
+            ["steps"] = o.SftSteps, ["batch"] = o.SftBatch, ["lr"] = o.SftLearningRate, ["schedule"] = "warmup 5% + cosine to 0.1x",
+            ["stop_at_validation_success"] = o.SftStopAtSuccess, ["check_every"] = o.SftCheckEvery, ["min_steps"] = o.SftMinSteps,
+            ["validation_tasks"] = o.ValidationTasks,
+        },
         ["grpo"] = new JsonObject
         {
             ["steps"] = o.GrpoSteps, ["tasks_per_step"] = o.GrpoTasksPerStep, ["group_size"] = o.GrpoGroupSize, ["lr"] = o.GrpoLearningRate,

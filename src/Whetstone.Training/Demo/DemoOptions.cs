@@ -27,6 +27,22 @@ public sealed record DemoOptions
     /// <summary>SFT optimizer steps (8 sequences each).</summary>
     public int SftSteps { get; init; } = 2000;
 
+    /// <summary>
+    /// Greedy success on <see cref="ValidationTasks"/> at which SFT stops, deliberately short of convergence, so that
+    /// GRPO has room to show what it adds (0: run all <see cref="SftSteps"/>). A fixed step count is not enough: on this
+    /// 2-layer model the step at which SFT starts copying numbers varies with the seed and with float summation order.
+    /// </summary>
+    public double SftStopAtSuccess { get; init; } = 0.3;
+
+    /// <summary>Steps between validation checks of <see cref="SftStopAtSuccess"/>.</summary>
+    public int SftCheckEvery { get; init; } = 50;
+
+    /// <summary>No validation check before this step.</summary>
+    public int SftMinSteps { get; init; } = 300;
+
+    /// <summary>Calc train tasks after the expert's, played greedily to decide when SFT stops.</summary>
+    public int ValidationTasks { get; init; } = 100;
+
     /// <summary>Peak SFT learning rate (warmup 5%, cosine to 0.1×).</summary>
     public float SftLearningRate { get; init; } = 2e-3f;
 
@@ -34,7 +50,7 @@ public sealed record DemoOptions
     public int SftBatch { get; init; } = 8;
 
     /// <summary>GRPO steps from the SFT weights.</summary>
-    public int GrpoSteps { get; init; } = 30;
+    public int GrpoSteps { get; init; } = 100;
 
     /// <summary>Tasks per GRPO step (B).</summary>
     public int GrpoTasksPerStep { get; init; } = 8;
@@ -43,7 +59,7 @@ public sealed record DemoOptions
     public int GrpoGroupSize { get; init; } = 8;
 
     /// <summary>GRPO learning rate (constant).</summary>
-    public float GrpoLearningRate { get; init; } = 2e-4f;
+    public float GrpoLearningRate { get; init; } = 1e-4f;
 
     /// <summary>KL coefficient β to the frozen SFT reference.</summary>
     public float GrpoBeta { get; init; } = 0.01f;
@@ -80,7 +96,7 @@ public sealed record DemoOptions
     public static DemoOptions Quick(string outputDir, int seed = 0) => new()
     {
         OutputDir = outputDir, Seed = seed, Profile = "quick", ExpertTasks = 300, VocabSize = 512, Hidden = 64, Layers = 2,
-        SftSteps = 150, SftLearningRate = 3e-3f, GrpoSteps = 2, GrpoTasksPerStep = 4, GrpoGroupSize = 4, EvalTasks = 50,
+        SftSteps = 150, SftStopAtSuccess = 0, SftLearningRate = 3e-3f, GrpoSteps = 2, GrpoTasksPerStep = 4, GrpoGroupSize = 4, EvalTasks = 50,
         MaxTokensPerTurn = 48,
     };
 
@@ -104,6 +120,10 @@ public sealed record DemoOptions
         Check(EvalTasks >= 1, $"EvalTasks must be ≥ 1, got {EvalTasks}.");
         Check(MaxTurns >= 1, $"MaxTurns must be ≥ 1, got {MaxTurns}.");
         Check(MaxTokensPerTurn >= 1, $"MaxTokensPerTurn must be ≥ 1, got {MaxTokensPerTurn}.");
+        Check(SftStopAtSuccess is >= 0 and <= 1, $"SftStopAtSuccess must be in [0, 1], got {SftStopAtSuccess}.");
+        Check(SftCheckEvery >= 1, $"SftCheckEvery must be ≥ 1, got {SftCheckEvery}.");
+        Check(SftMinSteps >= 0, $"SftMinSteps must be ≥ 0, got {SftMinSteps}.");
+        Check(ValidationTasks >= 1, $"ValidationTasks must be ≥ 1, got {ValidationTasks}.");
         Check(SamplesPerStage >= 0, $"SamplesPerStage must be ≥ 0, got {SamplesPerStage}.");
     }
 }

@@ -102,6 +102,15 @@ public sealed record SftConfig
     [System.Text.Json.Serialization.JsonIgnore]
     public Whetstone.Training.Progress.ITrainingProgress? ProgressSink { get; init; }
 
+    /// <summary>
+    /// Called after every optimizer step with the step number; returning true ends training there, with a checkpoint
+    /// when checkpoints are on. This is how a caller stops on a held-out metric (the demo stops SFT once greedy success
+    /// on validation tasks reaches a threshold), like a TRL callback that sets <c>should_training_stop</c>. The
+    /// learning-rate schedule still spans <see cref="MaxSteps"/>. Not serialised.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Func<long, bool>? StopAfterStep { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public void Validate()
     {

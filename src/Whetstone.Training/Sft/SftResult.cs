@@ -18,6 +18,9 @@ public sealed record SftResult
     /// <summary>Wall-clock seconds of this process's training loop.</summary>
     public required double ElapsedSeconds { get; init; }
 
+    /// <summary>Whether <see cref="SftConfig.StopAfterStep"/> ended the run before <see cref="SftConfig.MaxSteps"/>.</summary>
+    public bool StoppedEarly { get; init; }
+
     /// <summary>Non-padding tokens per second over the run.</summary>
     public double TokensPerSecond => ElapsedSeconds > 0 ? Tokens / ElapsedSeconds : 0;
 }

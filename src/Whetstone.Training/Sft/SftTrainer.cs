@@ -130,6 +130,7 @@ public sealed class SftTrainer
         var evalLosses = new List<(long, double)>();
         long tokensSeen = 0;
         var clock = Stopwatch.StartNew();
+        bool stoppedEarly = false;
         using var tape = new Tape();
         while (step < totalSteps)
         {
@@ -189,12 +190,15 @@ public sealed class SftTrainer
                 metrics.Write(m);
             }
             progress?.Report(step, stepLoss, stepTokens);
-            if (run.SaveDue(step, totalSteps)) run.Save(step, position);
+            stoppedEarly = step < totalSteps && c.StopAfterStep?.Invoke(step) == true;
+            if (run.SaveDue(step, stoppedEarly ? step : totalSteps)) run.Save(step, position);
+            if (stoppedEarly) break;
         }
         progress?.Finish();
         return new SftResult
         {
             Steps = step, StepLosses = losses, EvalLosses = evalLosses, Tokens = tokensSeen, ElapsedSeconds = clock.Elapsed.TotalSeconds,
+            StoppedEarly = stoppedEarly,
         };
     }
 

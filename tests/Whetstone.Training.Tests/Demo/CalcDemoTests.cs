@@ -17,7 +17,7 @@ public sealed class CalcDemoTests : IDisposable
     {
         OutputDir = _dir, ExpertTasks = 12, VocabSize = 320, Hidden = 32, Layers = 1, SftSteps = 4, SftBatch = 4,
         GrpoSteps = 1, GrpoTasksPerStep = 2, GrpoGroupSize = 2, EvalTasks = 4, MaxTurns = 3, MaxTokensPerTurn = 16,
-        SamplesPerStage = 2, ShowProgress = false,
+        SamplesPerStage = 2, ShowProgress = false, SftStopAtSuccess = 1, SftMinSteps = 2, SftCheckEvery = 1, ValidationTasks = 2,
     };
 
     [Fact]
@@ -63,6 +63,10 @@ public sealed class CalcDemoTests : IDisposable
 
         var evals = File.ReadAllLines(Path.Combine(_dir, "eval.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Contains(evals, e => (string?)e["stage"] == "sft");
+        // The SFT stop rule was checked on validation tasks at steps 2 and 3 (never reached: the threshold is 100%).
+        Assert.Equal([2L, 3L], evals.Where(e => (string?)e["stage"] == "sft validation").Select(e => (long)e!["step"]!));
+        Assert.All(evals.Where(e => (string?)e["stage"] == "sft validation"), e => Assert.Equal(2, (int)e!["episodes"]!));
+        Assert.Contains("step 2: validation success", log.ToString());
         Assert.Contains(evals, e => (string?)e["stage"] == "grpo");
 
         var samples = File.ReadAllLines(Path.Combine(_dir, "samples.jsonl"));

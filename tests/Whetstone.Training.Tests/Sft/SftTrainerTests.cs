@@ -143,6 +143,40 @@ public sealed class SftTrainerTests(SmallCalcCorpus fixture) : IClassFixture<Sma
     }
 
     [Fact]
+    public void StopAfterStep_ends_the_run_at_that_step_with_a_checkpoint()
+    {
+        var seqs = Sequences(6);
+        var dir = Path.Combine(Path.GetTempPath(), $"whet-sft-stop-{Guid.NewGuid():N}");
+        var asked = new List<long>();
+        try
+        {
+            // The schedule spans 10 steps in both runs; only the stop differs.
+            using var stopped = NewModel();
+            var result = new SftTrainer(stopped, _corpus.Chat, new SftConfig
+            {
+                OutputDir = dir, MaxSteps = 10, SaveEvery = 4, LearningRate = 2e-3f, MaxSequencesPerMicroBatch = 2, Seed = 5,
+                StopAfterStep = step => { asked.Add(step); return step == 3; },
+            }).Train(seqs);
+            Assert.True(result.StoppedEarly);
+            Assert.Equal(3, result.Steps);
+            Assert.Equal([1L, 2L, 3L], asked);
+            Assert.True(Directory.Exists(Path.Combine(dir, "checkpoints", "step-000003")), "the stop step is checkpointed");
+
+            using var full = NewModel();
+            var never = new SftTrainer(full, _corpus.Chat, new SftConfig
+            {
+                MaxSteps = 4, LearningRate = 2e-3f, MaxSequencesPerMicroBatch = 2, Seed = 5, StopAfterStep = _ => false,
+            }).Train(seqs);
+            Assert.False(never.StoppedEarly);
+            Assert.Equal(4, never.Steps);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void Frozen_parameters_are_not_trained()
     {
         using var model = NewModel();
