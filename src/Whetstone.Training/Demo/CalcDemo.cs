@@ -114,12 +114,15 @@ public static class CalcDemo
         Lap("eval_sft");
 
         // 4. GRPO from the SFT weights (they are also the frozen KL reference).
-        Banner($"4/5 GRPO: {o.GrpoSteps} steps × {o.GrpoTasksPerStep} tasks × G={o.GrpoGroupSize}, lr {o.GrpoLearningRate}, β {o.GrpoBeta}");
+        Banner($"4/5 GRPO: {o.GrpoSteps} steps × {o.GrpoTasksPerStep} tasks × G={o.GrpoGroupSize}" +
+               (o.GrpoOversampleTasks > 0 ? $" (of {o.GrpoTasksPerStep + o.GrpoOversampleTasks} played, groups with differing rewards first)" : "") +
+               $", lr {o.GrpoLearningRate}, β {o.GrpoBeta}");
         var grpoDir = Path.Combine(dir, "grpo");
         GrpoResult grpo;
         using (var trainer = new GrpoTrainer(model, chat, factory, new GrpoConfig
         {
             OutputDir = grpoDir, MaxSteps = o.GrpoSteps, TasksPerStep = o.GrpoTasksPerStep, GroupSize = o.GrpoGroupSize,
+            OversampleTasks = o.GrpoOversampleTasks, RolloutParallelism = (o.GrpoTasksPerStep + o.GrpoOversampleTasks) * o.GrpoGroupSize,
             TrainTasks = o.ExpertTasks, LearningRate = o.GrpoLearningRate, Beta = o.GrpoBeta, Seed = 3 + o.Seed, Temperature = 1f,
             MaxTokensPerTurn = o.MaxTokensPerTurn, MaxTurns = o.MaxTurns, MaxEpisodeTokens = o.MaxTokensPerTurn * o.MaxTurns,
             MaxLength = 1024, MaxTokensPerMicroBatch = 1 << 14, MaxSequencesPerMicroBatch = 16, ShowProgress = o.ShowProgress, ProgressSink = o.ProgressSink,
@@ -204,7 +207,8 @@ public static class CalcDemo
         },
         ["grpo"] = new JsonObject
         {
-            ["steps"] = o.GrpoSteps, ["tasks_per_step"] = o.GrpoTasksPerStep, ["group_size"] = o.GrpoGroupSize, ["lr"] = o.GrpoLearningRate,
+            ["steps"] = o.GrpoSteps, ["tasks_per_step"] = o.GrpoTasksPerStep, ["oversample_tasks"] = o.GrpoOversampleTasks,
+            ["group_size"] = o.GrpoGroupSize, ["lr"] = o.GrpoLearningRate,
             ["beta"] = o.GrpoBeta, ["temperature"] = 1.0,
         },
         ["eval"] = new JsonObject { ["split"] = "test", ["tasks"] = o.EvalTasks, ["temperature"] = 0, ["max_turns"] = o.MaxTurns, ["max_tokens_per_turn"] = o.MaxTokensPerTurn },

@@ -75,6 +75,14 @@ public sealed record GrpoConfig
     /// </summary>
     public bool SkipZeroVarianceGroups { get; init; } = true;
 
+    /// <summary>
+    /// Extra tasks played each step so that the update still gets <see cref="TasksPerStep"/> groups whose rewards differ
+    /// (DAPO's dynamic sampling): B + this many tasks are played, and the first B groups with non-zero reward variance,
+    /// in task order, are trained on; the rest only count in the step's reward metrics (<c>surplus_groups</c>). 0: off.
+    /// Needs <see cref="SkipZeroVarianceGroups"/>.
+    /// </summary>
+    public int OversampleTasks { get; init; }
+
     // ---- Loss ----
 
     /// <summary>ε_low: ratios below 1 − ε_low stop pushing down when A &lt; 0.</summary>
@@ -157,7 +165,9 @@ public sealed record GrpoConfig
         Check(MaxSteps >= 1, $"MaxSteps must be ≥ 1, got {MaxSteps}.");
         Check(TasksPerStep >= 1, $"TasksPerStep must be ≥ 1, got {TasksPerStep}.");
         Check(GroupSize >= 2, $"GroupSize must be ≥ 2 (advantages compare rollouts of one task), got {GroupSize}.");
-        Check(TrainTasks >= TasksPerStep, $"TrainTasks ({TrainTasks}) must be ≥ TasksPerStep ({TasksPerStep}).");
+        Check(OversampleTasks >= 0, $"OversampleTasks must be ≥ 0, got {OversampleTasks}.");
+        Check(OversampleTasks == 0 || SkipZeroVarianceGroups, "OversampleTasks needs SkipZeroVarianceGroups: the extra tasks replace groups that would be skipped.");
+        Check(TrainTasks >= TasksPerStep + OversampleTasks, $"TrainTasks ({TrainTasks}) must be ≥ TasksPerStep + OversampleTasks ({TasksPerStep + OversampleTasks}).");
         Check(Temperature > 0 && float.IsFinite(Temperature), $"Temperature must be > 0 for rollouts, got {Temperature}.");
         Check(TopP > 0 && TopP <= 1, $"TopP must be in (0, 1], got {TopP}.");
         Check(MaxTokensPerTurn >= 1 && MaxTurns >= 1 && MaxEpisodeTokens >= 1, "MaxTokensPerTurn, MaxTurns and MaxEpisodeTokens must be ≥ 1.");

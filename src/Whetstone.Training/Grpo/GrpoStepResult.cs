@@ -33,6 +33,9 @@ public sealed record GrpoStepResult
     /// <summary>Groups left out: all rewards equal (when skipping is on) or fewer than two scored episodes.</summary>
     public int SkippedGroups { get; init; }
 
+    /// <summary>Groups with differing rewards left out because the step already had its B (<see cref="GrpoConfig.OversampleTasks"/>).</summary>
+    public int SurplusGroups { get; init; }
+
     /// <summary>Sequences trained on (0 when every group was skipped: then no optimizer update happened).</summary>
     public int Sequences { get; init; }
 

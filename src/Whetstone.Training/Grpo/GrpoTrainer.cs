@@ -25,10 +25,12 @@ namespace Whetstone.Training.Grpo;
 /// <summary>
 /// Multi-turn GRPO of a <see cref="TransformerModel"/> against an environment. Each step, read top to bottom:
 /// <list type="number">
-/// <item>take the next <see cref="GrpoConfig.TasksPerStep"/> train tasks (seeded order per epoch of the pool);</item>
+/// <item>take the next <see cref="GrpoConfig.TasksPerStep"/> (+ <see cref="GrpoConfig.OversampleTasks"/>) train tasks
+///   (seeded order per epoch of the pool);</item>
 /// <item>play <see cref="GrpoConfig.GroupSize"/> seeded episodes of each with the current weights behind a
 ///   <see cref="LocalPolicy"/> (temperature-1 sampling), keeping every generated token id and its log-prob;</item>
-/// <item>group advantages from the episode rewards (infrastructure errors left out; all-equal groups skipped);</item>
+/// <item>group advantages from the episode rewards (infrastructure errors left out; all-equal groups skipped; with
+///   oversampling, groups beyond the first B informative ones are surplus);</item>
 /// <item>token-in/token-out sequences (<see cref="RolloutSequenceBuilder"/>: loss mask on generated tokens only, tool
 ///   outputs and template masked, behaviour log-probs as old log-probs), length-bucketed padded micro-batches;</item>
 /// <item>reference log-probs under the frozen reference in a no-grad pass (when β &gt; 0);</item>
@@ -116,8 +118,8 @@ public sealed class GrpoTrainer : IDisposable
         Policy = new LocalPolicy(model, chat);
         _sequences = new RolloutSequenceBuilder(chat, config.MaxLength);
         _taskPool = environment.Tasks(DataSplit.Train, config.TrainTasks);
-        if (_taskPool.Count < config.TasksPerStep)
-            throw new ArgumentException($"GrpoTrainer: environment '{environment.Name}' has {_taskPool.Count} train tasks, fewer than TasksPerStep ({config.TasksPerStep}).");
+        if (_taskPool.Count < config.TasksPerStep + config.OversampleTasks)
+            throw new ArgumentException($"GrpoTrainer: environment '{environment.Name}' has {_taskPool.Count} train tasks, fewer than TasksPerStep + OversampleTasks ({config.TasksPerStep + config.OversampleTasks}).");
     }
 
     /// <summary>The run's settings.</summary>
@@ -177,7 +179,7 @@ public sealed class GrpoTrainer : IDisposable
 
             // 3–6. Advantages, sequences, reference pass, μ updates.
             var trainClock = Stopwatch.StartNew();
-            var r = Step(groups, step + 1);
+            var r = Step(groups, step + 1, c.OversampleTasks > 0 ? c.TasksPerStep : int.MaxValue);
             double trainSeconds = trainClock.Elapsed.TotalSeconds;
             generating += generationSeconds;
             training += trainSeconds;
@@ -193,7 +195,7 @@ public sealed class GrpoTrainer : IDisposable
             if (c.EvalEvery > 0 && (step % c.EvalEvery == 0 || step == c.MaxSteps)) await Evaluate(step).ConfigureAwait(false);
             if (run.SaveDue(step, c.MaxSteps))
             {
-                long next = step * c.TasksPerStep;
+                long next = step * TasksPlayedPerStep;
                 run.Save(step, new DataPosition((int)(next / _taskPool.Count), next % _taskPool.Count));
             }
         }
@@ -211,7 +213,7 @@ public sealed class GrpoTrainer : IDisposable
     /// </summary>
     public IReadOnlyList<EnvironmentTask> TasksForStep(long step)
     {
-        int n = _taskPool.Count, b = Config.TasksPerStep;
+        int n = _taskPool.Count, b = TasksPlayedPerStep;
         var tasks = new EnvironmentTask[b];
         int cachedEpoch = -1;
         int[] order = [];
@@ -224,6 +226,8 @@ public sealed class GrpoTrainer : IDisposable
         }
         return tasks;
     }
+
+    private int TasksPlayedPerStep => Config.TasksPerStep + Config.OversampleTasks;
 
     /// <summary>
     /// Plays <see cref="GrpoConfig.GroupSize"/> episodes of each task with the current weights; returns one group per
@@ -264,7 +268,9 @@ public sealed class GrpoTrainer : IDisposable
     /// </summary>
     /// <param name="groups">One list per task: its episodes (infrastructure errors are left out here).</param>
     /// <param name="step">The 1-based step number, used in error messages of the NaN guard.</param>
-    public GrpoStepResult Step(IReadOnlyList<IReadOnlyList<Trajectory>> groups, long step)
+    /// <param name="maxTrainedGroups">Groups with differing rewards beyond this many (in order) are surplus: counted in
+    /// the reward metrics, left out of the update (<see cref="GrpoConfig.OversampleTasks"/>).</param>
+    public GrpoStepResult Step(IReadOnlyList<IReadOnlyList<Trajectory>> groups, long step, int maxTrainedGroups = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(groups);
         var c = Config;
@@ -274,7 +280,7 @@ public sealed class GrpoTrainer : IDisposable
         var sequences = new List<TokenizedSequence>();
         var advantages = new List<float>();
         var rewards = new List<double>();
-        int infraErrors = 0, truncated = 0, successes = 0, skipped = 0;
+        int infraErrors = 0, truncated = 0, successes = 0, skipped = 0, trainedGroups = 0, surplus = 0;
         string? firstInfraError = null;
         long generatedTokens = 0;
         foreach (var group in groups)
@@ -300,6 +306,12 @@ public sealed class GrpoTrainer : IDisposable
                 skipped++;
                 continue;
             }
+            if (trainedGroups == maxTrainedGroups)
+            {
+                surplus++;
+                continue;
+            }
+            trainedGroups++;
             var groupAdvantages = GroupAdvantages.ForGroup(groupRewards, advantageOptions);
             for (int i = 0; i < scored.Count; i++)
             {
@@ -317,6 +329,7 @@ public sealed class GrpoTrainer : IDisposable
             Episodes = episodes, InfrastructureErrors = infraErrors, FirstInfrastructureError = firstInfraError, Truncated = truncated, RewardMean = rewardMean,
             RewardStd = rewardStd, SuccessRate = episodes > 0 ? (double)successes / episodes : 0,
             ResponseLength = episodes > 0 ? (double)generatedTokens / episodes : 0, Groups = groups.Count, SkippedGroups = skipped,
+            SurplusGroups = surplus,
         };
         if (sequences.Count == 0) return result;
 
@@ -425,7 +438,7 @@ public sealed class GrpoTrainer : IDisposable
         }
             .Set("reward_mean", r.RewardMean).Set("reward_std", r.RewardStd).Set("success", r.SuccessRate)
             .Set("response_length", r.ResponseLength).Set("episodes", r.Episodes).Set("infra_errors", r.InfrastructureErrors)
-            .Set("truncated", r.Truncated).Set("groups", r.Groups).Set("skipped_groups", r.SkippedGroups)
+            .Set("truncated", r.Truncated).Set("groups", r.Groups).Set("skipped_groups", r.SkippedGroups).Set("surplus_groups", r.SurplusGroups)
             .Set("trained_sequences", r.Sequences).Set("trained_tokens", r.TrainedTokens)
             .Set("generate_s", generationSeconds).Set("train_s", trainSeconds);
         if (r.Kl is { } kl) m.Set("kl", kl);

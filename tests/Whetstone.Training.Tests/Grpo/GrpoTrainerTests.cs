@@ -119,6 +119,30 @@ public sealed class GrpoTrainerTests(SmallCalcCorpus fixture) : IClassFixture<Sm
     }
 
     [Fact]
+    public async Task Oversampling_trains_the_first_B_informative_groups_and_counts_the_rest_as_surplus()
+    {
+        var config = Small() with { SkipZeroVarianceGroups = true, TasksPerStep = 2, OversampleTasks = 2 };
+        using var model = NewModel();
+        using var trainer = NewTrainer(model, config);
+        Assert.Equal(4, trainer.TasksForStep(0).Count);   // B + oversampled tasks are played
+        var groups = await Groups(trainer, [1, 1, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]);
+        var r = trainer.Step(groups, 1, maxTrainedGroups: 2);
+        Assert.Equal(4, r.Groups);
+        Assert.Equal(1, r.SkippedGroups);
+        Assert.Equal(1, r.SurplusGroups);
+        Assert.Equal(6, r.Sequences);                      // groups 2 and 3, three episodes each
+        Assert.Equal(0.5, r.RewardMean, 12);               // all 12 episodes are still reported
+
+        // The update is exactly the one from the two informative groups alone.
+        using var alone = NewModel();
+        using var reference = NewTrainer(alone, config);
+        reference.Step([groups[1], groups[2]], 1);
+        var a = Weights(model);
+        var b = Weights(alone);
+        for (int i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i]);
+    }
+
+    [Fact]
     public async Task The_loss_mask_covers_exactly_the_generated_tokens_of_the_trained_episodes()
     {
         using var model = NewModel();
@@ -288,5 +312,6 @@ public sealed class GrpoTrainerTests(SmallCalcCorpus fixture) : IClassFixture<Sm
         Assert.Contains("GroupSize", Assert.Throws<ArgumentException>(() => (Small() with { GroupSize = 1 }).Validate()).Message);
         Assert.Contains("ClipLow", Assert.Throws<ArgumentException>(() => (Small() with { ClipLow = 1.5f }).Validate()).Message);
         Assert.Contains("OutputDir", Assert.Throws<ArgumentException>(() => (Small() with { SaveEvery = 1 }).Validate()).Message);
+        Assert.Contains("SkipZeroVarianceGroups", Assert.Throws<ArgumentException>(() => (Small() with { OversampleTasks = 2 }).Validate()).Message);
     }
 }
