@@ -53,8 +53,11 @@ public static class EnvironmentCatalog
         new(MazeEnvironmentFactory.EnvironmentName,
             "Partially observed maze (3x3 view). Reward 1 for reaching the goal within the move budget.",
             ["move"],
-            [EnvironmentOption.Integer("size", "maze cells per side (grid is 2*size+1 squares)", 4, 2, 12)],
-            o => new MazeEnvironmentFactory(new MazeOptions { Size = Int(o, "size") })),
+            [
+                EnvironmentOption.Integer("size", "maze cells per side (grid is 2*size+1 squares)", 4, 2, 12),
+                EnvironmentOption.Integer("expert_noise", "percent of the expert's moves made at random (recovery data)", 0, 0, 90),
+            ],
+            o => new MazeEnvironmentFactory(new MazeOptions { Size = Int(o, "size"), ExpertNoisePercent = Int(o, "expert_noise") })),
         new(SearchQaEnvironmentFactory.EnvironmentName,
             "Multi-hop questions over a generated encyclopedia (BM25 search). Reward exact match, or F1 by option.",
             ["search", "answer"],

@@ -56,6 +56,24 @@ public class MazeEnvironmentTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ExpertNoiseAddsWallBumpsAndDetoursThatTheExpertRecoversFrom()
+    {
+        var tasks = new MazeEnvironmentFactory(new MazeOptions { Size = 3 }).Tasks(DataSplit.Test, 100);
+        var clean = await EpisodeLoop.RunExpertAsync(new MazeEnvironmentFactory(new MazeOptions { Size = 3 }), tasks);
+        var noisy = await EpisodeLoop.RunExpertAsync(new MazeEnvironmentFactory(new MazeOptions { Size = 3, ExpertNoisePercent = 20 }), tasks);
+        static int Bumps(EpisodeResult r) => r.Messages.Count(m => m.Role == ChatRole.Tool && m.Content!.StartsWith("Blocked", StringComparison.Ordinal));
+
+        Assert.All(clean, r => Assert.Equal(0, Bumps(r)));
+        Assert.True(noisy.Count(r => Bumps(r) > 0) >= 20, $"{noisy.Count(r => Bumps(r) > 0)} of 100 noisy episodes bump a wall");
+        Assert.True(noisy.Sum(r => r.Turns) > clean.Sum(r => r.Turns), "random moves make detours");
+        var recovered = noisy.Count(r => Bumps(r) > 0 && r.Success == true);
+        Assert.True(recovered >= 0.8 * noisy.Count(r => Bumps(r) > 0), $"{recovered} episodes with a bump still reach the goal");
+        // Seeded by the task: the same noisy episodes again.
+        var again = await EpisodeLoop.RunExpertAsync(new MazeEnvironmentFactory(new MazeOptions { Size = 3, ExpertNoisePercent = 20 }), tasks);
+        Assert.Equal(noisy.Select(r => r.Turns), again.Select(r => r.Turns));
+    }
+
+    [Fact]
     public async Task WallsBlockAndTheViewShowsTheNeighbourhood()
     {
         var environment = (MazeEnvironment)Factory.Create();

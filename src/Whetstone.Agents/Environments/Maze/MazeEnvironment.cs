@@ -45,6 +45,9 @@ public sealed class MazeEnvironment : IEnvironment
     /// <inheritdoc />
     public string Name => MazeEnvironmentFactory.EnvironmentName;
 
+    /// <summary>The options of this environment.</summary>
+    internal MazeOptions Options => _options;
+
     /// <summary>The generated maze; hidden from the agent except through its local view.</summary>
     internal MazeLayout Layout => _layout ?? throw new InvalidOperationException("Call ResetAsync before using the maze environment.");
 

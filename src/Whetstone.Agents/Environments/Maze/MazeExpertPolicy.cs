@@ -15,6 +15,7 @@ internal sealed class MazeExpertPolicy(MazeEnvironment environment) : IPolicy
 {
     private readonly HashSet<GridPoint> _visited = [];
     private readonly Stack<GridPoint> _path = new();
+    private TaskRandom _noise = new(0);
 
     public Task<PolicyResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, PolicyOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -24,11 +25,19 @@ internal sealed class MazeExpertPolicy(MazeEnvironment environment) : IPolicy
         {
             _visited.Clear();
             _path.Clear();
+            _noise = TaskRandom.From(StableHash(environment.Layout.Content), 0x6E6F697365);
         }
         var here = environment.Position;
         if (_path.Count == 0 || _path.Peek() != here)
             _path.Push(here);
         _visited.Add(here);
+
+        // Noise is drawn every turn (not only when used), so the random stream is the same whatever the percent. A
+        // random move leaves the search state alone: the path stays a chain of neighbouring squares to walk back along.
+        var roll = _noise.Next(0, 100);
+        var randomDirection = (MazeDirection)_noise.Next(0, 4);
+        if (roll < environment.Options.ExpertNoisePercent)
+            return Task.FromResult(Move(turn, randomDirection));
 
         var layout = environment.Layout;
         var forward = Enum.GetValues<MazeDirection>()
@@ -45,11 +54,37 @@ internal sealed class MazeExpertPolicy(MazeEnvironment environment) : IPolicy
         else
         {
             _path.Pop();
-            var back = _path.Peek();
-            direction = Enum.GetValues<MazeDirection>().First(d => here.Step(d) == back);
+            if (_path.Count > 0)
+            {
+                var back = _path.Peek();
+                direction = Enum.GetValues<MazeDirection>().First(d => here.Step(d) == back);
+            }
+            else
+            {
+                // Only after random moves: everything around the start was seen. Search again from here.
+                _visited.Clear();
+                _visited.Add(here);
+                _path.Push(here);
+                direction = Enum.GetValues<MazeDirection>()
+                    .Where(d => layout.IsOpen(here.Step(d)))
+                    .OrderBy(d => here.Step(d).DistanceTo(layout.Goal))
+                    .First();
+            }
         }
 
+        return Task.FromResult(Move(turn, direction));
+    }
+
+    private static PolicyResponse Move(int turn, MazeDirection direction)
+    {
         var call = new ToolCall($"call_{turn}", "move", JsonSerializer.Serialize(new { direction = direction.ToString().ToLowerInvariant() }));
-        return Task.FromResult(new PolicyResponse { Action = AgentAction.Call(call), FinishReason = "tool_calls" });
+        return new PolicyResponse { Action = AgentAction.Call(call), FinishReason = "tool_calls" };
+    }
+
+    private static long StableHash(string text)
+    {
+        ulong h = 14695981039346656037;
+        foreach (var c in text) h = (h ^ c) * 1099511628211;
+        return (long)h;
     }
 }

@@ -8,4 +8,12 @@ public sealed record MazeOptions
     /// cells take a square each.
     /// </summary>
     public int Size { get; init; } = 4;
+
+    /// <summary>
+    /// Percent of the expert's moves replaced by a uniformly random direction (walls included), seeded by the task.
+    /// 0 (default) is the clean depth-first expert, which never walks into a wall, so a model trained only on its
+    /// episodes never sees a "Blocked" reply or a detour and has no example of recovering from one. With noise the
+    /// episodes show mistakes and the expert carrying on from wherever it ended up (DAgger-style recovery data).
+    /// </summary>
+    public int ExpertNoisePercent { get; init; }
 }
