@@ -51,7 +51,7 @@ public static class DemoCommand
                 Console.Write(CalcDemo.FormatTable(result.Rows));
                 Console.WriteLine(string.Join(", ", result.Seconds.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F0} s"))));
                 if (isQuick)
-                    Console.WriteLine("--quick trains a smaller model for a few steps: it learns the tool-call format but rarely the numbers. Run `whet demo` (about 5 min on 2 quiet cores, up to 11 under load) for the real result.");
+                    Console.WriteLine("--quick trains a smaller model for a few steps: it learns the tool-call format but rarely the numbers. Run `whet demo` (about 3 min on 2 quiet cores, up to 12 under load) for the real result.");
                 Console.WriteLine($"checkpoint: {result.ModelDir}   (try: whet generate --model {result.ModelDir} --prompt ...)");
                 Console.WriteLine($"report:     {result.ReportPath}");
                 return 0;

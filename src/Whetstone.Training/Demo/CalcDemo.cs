@@ -23,7 +23,8 @@ namespace Whetstone.Training.Demo;
 /// <summary>
 /// The whole loop on the <c>calc</c> environment, from nothing, in one readable method (<c>whet demo</c>):
 /// scripted-expert episodes on train tasks → a byte-level BPE tokenizer trained on their ChatML renderings → a tiny
-/// Qwen3-style model from random weights → SFT on the expert episodes → a short GRPO stage from the SFT weights →
+/// Qwen3-style model from random weights → SFT on the expert episodes, stopped once greedy success on validation tasks
+/// reaches a threshold (deliberately short of convergence) → a GRPO stage from the SFT weights →
 /// greedy evaluation of random, SFT, SFT+GRPO and expert on the same held-out test tasks (95% Wilson intervals).
 /// What it simplifies: one environment, fixed small sizes (<see cref="DemoOptions"/>), no resume.
 /// Run directory: <c>model/</c> (HF checkpoint of the final model + tokenizer), <c>sft-model/</c>, <c>metrics.jsonl</c>

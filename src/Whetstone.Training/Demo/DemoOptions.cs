@@ -1,8 +1,8 @@
 namespace Whetstone.Training.Demo;
 
 /// <summary>
-/// Sizes of the <see cref="CalcDemo"/> pipeline. <see cref="Full"/> is the README's <c>whet demo</c> (≈ 5 minutes on a
-/// quiet 2-core CPU, 7–11 under load); <see cref="Quick"/> (<c>--quick</c>) takes about 10 s and learns much less.
+/// Sizes of the <see cref="CalcDemo"/> pipeline. <see cref="Full"/> is the README's <c>whet demo</c> (≈ 3 minutes on a
+/// quiet 2-core CPU, 7–12 under load); <see cref="Quick"/> (<c>--quick</c>) takes about 10 s and learns much less.
 /// </summary>
 public sealed record DemoOptions
 {
