@@ -118,11 +118,11 @@ public static class BenchOpsRunner
 
     private static (double Wall, double Cpu) Time(Action call)
     {
-        double c0 = BenchOpsThreadCpuTime.Seconds();
+        double c0 = BenchCpuTime.Thread();
         long t0 = Stopwatch.GetTimestamp();
         call();
         double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        double cpu = BenchOpsThreadCpuTime.Seconds() - c0;
+        double cpu = BenchCpuTime.Thread() - c0;
         return (wall, cpu > 0 ? cpu : wall);
     }
 

@@ -181,13 +181,6 @@ internal static unsafe class GemmBenchmark
             NativeMemory.AlignedFree(_c);
         }
 
-        private static float* Allocate(long count, int seed)
-        {
-            var p = (float*)NativeMemory.AlignedAlloc((nuint)(count * sizeof(float)), 64);
-            var rng = new Random(seed);
-            for (long i = 0; i < count; i++)
-                p[i] = (float)(rng.NextDouble() * 2 - 1);
-            return p;
-        }
+        private static float* Allocate(long count, int seed) => BenchBuffers.AlignedRandom(count, seed, halfRange: 1);
     }
 }

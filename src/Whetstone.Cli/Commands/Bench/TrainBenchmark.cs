@@ -126,13 +126,11 @@ internal static unsafe class TrainBenchmark
     private readonly record struct StepTiming(double Forward, double Backward, double Optimizer, double Reset, double Step,
         double CpuSeconds, float Loss, long AllocatedBytes);
 
-    private static double ProcessCpuSeconds() => BenchProcessCpuTime.Seconds();
-
     // One full fine-tuning step, each phase timed on its own.
     private static StepTiming Step(TransformerModel model, AdamW optimizer, Tape tape, int[] ids, float[] mask, TrainBenchOptions o)
     {
         long allocated = GC.GetAllocatedBytesForCurrentThread();
-        double cpu = ProcessCpuSeconds();
+        double cpu = BenchCpuTime.Process();
         long t0 = Stopwatch.GetTimestamp();
         var logits = model.Forward(tape, ids, o.Batch, o.Length);
         var loss = CausalLmLoss.NextToken(tape, logits, ids, mask);
@@ -146,7 +144,7 @@ internal static unsafe class TrainBenchmark
         tape.Reset();
         long t4 = Stopwatch.GetTimestamp();
         double S(long a, long b) => (double)(b - a) / Stopwatch.Frequency;
-        return new StepTiming(S(t0, t1), S(t1, t2), S(t2, t3), S(t3, t4), S(t0, t4), ProcessCpuSeconds() - cpu, value,
+        return new StepTiming(S(t0, t1), S(t1, t2), S(t2, t3), S(t3, t4), S(t0, t4), BenchCpuTime.Process() - cpu, value,
             GC.GetAllocatedBytesForCurrentThread() - allocated);
     }
 
@@ -199,11 +197,11 @@ internal static unsafe class TrainBenchmark
                 var g = gemms[i];
                 int lda = g.TransA == Transpose.None ? g.K : g.M;
                 int ldb = g.TransB == Transpose.None ? g.N : g.K;
-                double cpu = ProcessCpuSeconds();
+                double cpu = BenchCpuTime.Process();
                 long start = Stopwatch.GetTimestamp();
                 Gemm.Multiply(g.TransA, g.TransB, g.M, g.N, g.K, 1f, _a, lda, _b, ldb, g.Beta, _c, g.N);
                 seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-                cpuSeconds[i] = ProcessCpuSeconds() - cpu;
+                cpuSeconds[i] = BenchCpuTime.Process() - cpu;
             }
         }
 
@@ -214,13 +212,6 @@ internal static unsafe class TrainBenchmark
             NativeMemory.AlignedFree(_c);
         }
 
-        private static float* Allocate(long count, int seed)
-        {
-            var p = (float*)NativeMemory.AlignedAlloc((nuint)(count * sizeof(float)), 64);
-            var rng = new Random(seed);
-            for (long i = 0; i < count; i++)
-                p[i] = (float)(rng.NextDouble() * 2e-3 - 1e-3);
-            return p;
-        }
+        private static float* Allocate(long count, int seed) => BenchBuffers.AlignedRandom(count, seed, halfRange: 1e-3);
     }
 }
