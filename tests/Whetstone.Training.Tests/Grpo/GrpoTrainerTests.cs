@@ -133,7 +133,11 @@ public sealed class GrpoTrainerTests(SmallCalcCorpus fixture) : IClassFixture<Sm
         Assert.Equal(6, r.Sequences);                      // groups 2 and 3, three episodes each
         Assert.Equal(0.5, r.RewardMean, 12);               // all 12 episodes are still reported
 
-        // The update is exactly the one from the two informative groups alone.
+        // The update is exactly the one from the two informative groups alone (and there is one: an unchanged model
+        // would make the comparison below pass vacuously).
+        Assert.True(r.Updates > 0);
+        using var start = NewModel();
+        Assert.Contains(Weights(start).Zip(Weights(model)), p => !p.First.SequenceEqual(p.Second));
         using var alone = NewModel();
         using var reference = NewTrainer(alone, config);
         reference.Step([groups[1], groups[2]], 1);
