@@ -37,6 +37,24 @@ public sealed class ToolBox
         return this;
     }
 
+    /// <summary>
+    /// A new box with only the tools named in <paramref name="names"/>, in this box's order and with the same handlers
+    /// (e.g. the few tools a retrieval step offers for one task). Counts start at zero.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is not a tool of this box.</exception>
+    public ToolBox Only(IReadOnlyCollection<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var name in names)
+            if (!_handlers.ContainsKey(name))
+                throw new ArgumentException($"Tool \"{name}\" is not in the tool box.", nameof(names));
+        var box = new ToolBox();
+        foreach (var definition in _definitions)
+            if (names.Contains(definition.Name))
+                box.Add(definition, _handlers[definition.Name]);
+        return box;
+    }
+
     /// <summary>Sets the call counts back to zero (at the start of an episode).</summary>
     public void ResetCounts() => _calls = _invalid = _failed = 0;
 
@@ -134,6 +152,10 @@ public sealed class ToolBox
         return Observation.Tool(call.Id, call.Name, $"error: {reason}", isError: true);
     }
 
+    // A repeated key ({"a": 1, "a": 2}) is refused rather than resolved: which value the model meant is unknowable,
+    // and the handler, the matcher and the chat template would otherwise each pick one.
+    private static readonly JsonDocumentOptions StrictArguments = new() { AllowDuplicateProperties = false };
+
     private static bool TryParseArguments(string json, out JsonElement arguments, out string error)
     {
         arguments = default;
@@ -142,12 +164,12 @@ public sealed class ToolBox
             json = "{}";
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(json, StrictArguments);
             var root = document.RootElement;
             // Some clients double-encode: the arguments are a JSON string holding the object.
             if (root.ValueKind == JsonValueKind.String)
             {
-                using var inner = JsonDocument.Parse(root.GetString()!);
+                using var inner = JsonDocument.Parse(root.GetString()!, StrictArguments);
                 root = inner.RootElement.Clone();
             }
             arguments = root.Clone();

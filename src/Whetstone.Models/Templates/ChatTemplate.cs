@@ -255,7 +255,10 @@ public sealed class ChatTemplate
                 {
                     try
                     {
-                        if (JsonNode.Parse(text) is JsonObject parsed) holder["arguments"] = JsonValues.FromNode(parsed);
+                        // JsonDocument, not JsonNode: a repeated key must not throw here; the last value wins, as in
+                        // Python's json.loads, which is what transformers renders.
+                        using var parsed = JsonDocument.Parse(text);
+                        if (parsed.RootElement.ValueKind == JsonValueKind.Object) holder["arguments"] = JsonValues.FromElement(parsed.RootElement);
                     }
                     catch (JsonException)
                     {

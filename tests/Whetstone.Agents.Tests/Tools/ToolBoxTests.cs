@@ -53,6 +53,17 @@ public class ToolBoxTests
     }
 
     [Fact]
+    public void ARepeatedArgumentIsAnErrorNamingIt()
+    {
+        var box = Box();
+        var observation = box.Invoke(new ToolCall("call_0", "echo", "{\"text\":\"a\",\"text\":\"b\"}"));
+        Assert.True(observation.IsError);
+        Assert.Contains("arguments are not valid JSON", observation.Content);
+        Assert.Contains("text", observation.Content);
+        Assert.Equal(new ToolCallCounts(1, 1, 0), box.Counts);
+    }
+
+    [Fact]
     public void DoubleEncodedAndEmptyArgumentsAreAccepted()
     {
         Assert.Equal("hi", Box().Invoke(new ToolCall("c", "echo", "\"{\\\"text\\\":\\\"hi\\\"}\"")).Content);

@@ -66,6 +66,19 @@ public class OwnTemplateTests
     }
 
     [Fact]
+    public void LlamaStyle_StringArgumentsWithARepeatedKeyRenderTheLastValue()
+    {
+        // A model can write {"city": "Oslo", "city": "Paris"}; rendering the conversation for its next turn must not
+        // throw, and Python's json.loads (what transformers renders) keeps the key's first position and last value.
+        var messages = JsonNode.Parse("""
+            [{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Oslo\",\"unit\":\"c\",\"city\":\"Paris\"}"}}]}]
+            """)!;
+        var extra = new Dictionary<string, JsonNode?> { ["date_string"] = "26 Jul 2024" };
+        string rendered = Llama().Render(messages, tools: null, addGenerationPrompt: false, extraKwargs: extra);
+        Assert.Contains("{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\", \"unit\": \"c\"}}", rendered);
+    }
+
+    [Fact]
     public void LlamaStyle_RaiseExceptionSurfacesTheTemplatesMessage()
     {
         var messages = JsonNode.Parse("""[{"role":"assistant","tool_calls":[{"function":{"name":"a","arguments":{}}},{"function":{"name":"b","arguments":{}}}]}]""")!;

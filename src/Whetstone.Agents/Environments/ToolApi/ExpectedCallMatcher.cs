@@ -11,6 +11,9 @@ namespace Whetstone.Agents.Environments.ToolApi;
 /// </summary>
 internal static class ExpectedCallMatcher
 {
+    // JsonObject throws on a repeated key only when first read; refusing it at parse time keeps that a non-match.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     public static bool Matches(ExpectedCall expected, ToolCall actual)
     {
         if (actual.Name != expected.Name)
@@ -18,14 +21,14 @@ internal static class ExpectedCallMatcher
         JsonNode? parsed;
         try
         {
-            parsed = JsonNode.Parse(string.IsNullOrWhiteSpace(actual.ArgumentsJson) ? "{}" : actual.ArgumentsJson);
+            parsed = JsonNode.Parse(string.IsNullOrWhiteSpace(actual.ArgumentsJson) ? "{}" : actual.ArgumentsJson, documentOptions: Strict);
+            if (parsed is JsonValue v && v.TryGetValue(out string? inner))
+                parsed = JsonNode.Parse(inner, documentOptions: Strict);
         }
         catch (JsonException)
         {
             return false;
         }
-        if (parsed is JsonValue v && v.TryGetValue(out string? inner))
-            parsed = JsonNode.Parse(inner);
         if (parsed is not JsonObject args)
             return false;
         return expected.Arguments.All(p => args.TryGetPropertyValue(p.Key, out var value) && Same(p.Value, value));
