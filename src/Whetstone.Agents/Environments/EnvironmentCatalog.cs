@@ -69,8 +69,11 @@ public static class EnvironmentCatalog
         new(ToolApiEnvironmentFactory.EnvironmentName,
             "Everyday requests over 24 schema-typed tools; right tool, right arguments, then a reply. Reward 1 on success.",
             ToolApiCatalog.Create().Definitions.Select(d => d.Name).ToList(),
-            [EnvironmentOption.Integer("max_turns", "assistant turns before the episode ends", 6, 2, 50)],
-            o => new ToolApiEnvironmentFactory(new ToolApiOptions { MaxTurns = Int(o, "max_turns") })),
+            [
+                EnvironmentOption.Integer("max_turns", "assistant turns before the episode ends", 6, 2, 50),
+                EnvironmentOption.Integer("tools", "tools on offer per task: the task's own plus seeded distractors (0: all 24)", 0, 0, 24),
+            ],
+            o => new ToolApiEnvironmentFactory(new ToolApiOptions { MaxTurns = Int(o, "max_turns"), ToolsOffered = Int(o, "tools") })),
     ];
 
     /// <summary>The registered environment called <paramref name="name"/>, or null.</summary>

@@ -18,19 +18,24 @@ public sealed class ToolApiEnvironment : IEnvironment
         "request gives. When you are done, reply to the user in plain text (no tool call) and include the results.";
 
     private readonly ToolApiOptions _options;
-    private readonly ToolBox _tools = ToolApiCatalog.Create();
+    private readonly ToolBox _catalog = ToolApiCatalog.Create();
+    private ToolBox _tools;
     private readonly List<ToolCall> _validCalls = [];
     private ToolApiTask? _task;
     private int _turns;
     private bool _done;
 
     /// <summary>Creates an environment with <paramref name="options"/>.</summary>
-    public ToolApiEnvironment(ToolApiOptions options) => _options = options;
+    public ToolApiEnvironment(ToolApiOptions options)
+    {
+        _options = options;
+        _tools = _catalog;
+    }
 
     /// <inheritdoc />
     public string Name => ToolApiEnvironmentFactory.EnvironmentName;
 
-    /// <summary>The number of tools on offer.</summary>
+    /// <summary>The number of tools on offer (all of the catalog until a reset with <see cref="ToolApiOptions.ToolsOffered"/> set).</summary>
     public int ToolCount => _tools.Definitions.Count;
 
     /// <summary>The current task; hidden from the agent, read by the expert.</summary>
@@ -43,9 +48,25 @@ public sealed class ToolApiEnvironment : IEnvironment
         _validCalls.Clear();
         _turns = 0;
         _done = false;
+        _tools = _options.ToolsOffered > 0 ? _catalog.Only(OfferedTools(_task, task)) : _catalog;
         _tools.ResetCounts();
         return ValueTask.FromResult(new EnvironmentReset(
             [Observation.System(SystemPrompt), Observation.User(_task.Request)], _tools.Definitions));
+    }
+
+    /// <summary>The task's own tools plus distractors drawn from the task's seed, <see cref="ToolApiOptions.ToolsOffered"/> in all.</summary>
+    private HashSet<string> OfferedTools(ToolApiTask generated, EnvironmentTask task)
+    {
+        var offered = generated.ExpectedCalls.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var others = _catalog.Definitions.Select(d => d.Name).Where(n => !offered.Contains(n)).ToList();
+        var random = TaskRandom.From(task.Seed, (long)task.Split, 0x700150FFE);
+        while (offered.Count < _options.ToolsOffered && others.Count > 0)
+        {
+            int i = random.Next(0, others.Count);
+            offered.Add(others[i]);
+            others.RemoveAt(i);
+        }
+        return offered;
     }
 
     /// <inheritdoc />

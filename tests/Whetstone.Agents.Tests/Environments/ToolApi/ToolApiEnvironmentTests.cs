@@ -106,4 +106,30 @@ public class ToolApiEnvironmentTests
         Assert.Contains("city", obs.Content);
         Assert.False(step.Done);
     }
+
+    [Fact]
+    public async Task Offering_four_tools_keeps_the_tasks_own_and_refuses_the_rest()
+    {
+        var factory = new ToolApiEnvironmentFactory(new ToolApiOptions { ToolsOffered = 4 });
+        var positions = new HashSet<int>();
+        foreach (var task in factory.Tasks(DataSplit.Test, 60))
+        {
+            var env = (ToolApiEnvironment)factory.Create();
+            var reset = await env.ResetAsync(task);
+            var names = reset.Tools.Select(t => t.Name).ToList();
+            Assert.Equal(4, names.Count);
+            Assert.All(env.Task.ExpectedCalls, c => Assert.Contains(c.Name, names));
+            positions.Add(names.IndexOf(env.Task.ExpectedCalls[0].Name));
+            var again = await ((ToolApiEnvironment)factory.Create()).ResetAsync(task);
+            Assert.Equal(names, again.Tools.Select(t => t.Name));
+
+            var absent = ToolApiCatalog.Create().Definitions.Select(d => d.Name).First(n => !names.Contains(n));
+            var step = await env.StepAsync(AgentAction.Call(new ToolCall("c0", absent, "{}")));
+            var error = Assert.Single(step.Observations);
+            Assert.True(error.IsError);
+            Assert.Contains("unknown tool", error.Content);
+        }
+        Assert.True(positions.Count >= 3, $"the right tool sits at positions {string.Join(",", positions)} only");
+        Assert.All(await EpisodeLoop.RunExpertAsync(factory, factory.Tasks(DataSplit.Test, 100)), r => Assert.True(r.Success));
+    }
 }
