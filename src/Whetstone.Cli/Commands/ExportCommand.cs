@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Whetstone.Cli.Commands.Export;
 using Whetstone.Models.Gguf;
 
 namespace Whetstone.Cli.Commands;
@@ -8,15 +9,18 @@ namespace Whetstone.Cli.Commands;
 /// <c>whet export gguf --model DIR --out FILE [--dtype f16|f32]</c>: a Hugging Face model directory (Llama,
 /// Qwen2, Qwen3) as one GGUF file for llama.cpp and Ollama; the file's header is read back before the summary.
 /// <c>whet export gguf-info FILE</c>: the metadata and tensor table of a GGUF file.
+/// <c>whet export checkpoint --run RUN_DIR [--step N] --out DIR</c>: a training checkpoint as a model directory
+/// (<see cref="ExportCheckpointCommand"/>).
 /// </summary>
 public static class ExportCommand
 {
     /// <summary>Builds the <c>export</c> verb and its sub-verbs.</summary>
     public static Command Create()
     {
-        var cmd = new Command("export", "Export a model for other runtimes. Example: whet export gguf --model runs/sft/final --out model.gguf");
+        var cmd = new Command("export", "Export a model for other runtimes, or a training checkpoint as a model directory. Example: whet export gguf --model runs/sft/final --out model.gguf");
         cmd.Subcommands.Add(Gguf());
         cmd.Subcommands.Add(GgufInfo());
+        cmd.Subcommands.Add(ExportCheckpointCommand.Create());
         return cmd;
     }
 

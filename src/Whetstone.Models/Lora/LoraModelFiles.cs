@@ -58,6 +58,18 @@ public sealed partial class LoraModel
         if (IsMerged) throw new InvalidOperationException("Unmerge the adapters before loading new weights.");
         var path = Path.Combine(directory, WeightsFileName);
         if (!File.Exists(path)) throw new FileNotFoundException($"No {WeightsFileName} in {directory}.", path);
+        LoadWeightsFile(path);
+    }
+
+    /// <summary>
+    /// Overwrites A and B from one safetensors file under PEFT names, with the checks of <see cref="LoadWeights"/>:
+    /// a LoRA training checkpoint's <c>model.safetensors</c> holds the adapters under the same names.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A missing, misshapen or unexpected tensor; the message names the file.</exception>
+    public void LoadWeightsFile(string path)
+    {
+        ThrowIfDisposed();
+        if (IsMerged) throw new InvalidOperationException("Unmerge the adapters before loading new weights.");
         using var file = SafetensorsFile.Open(path);
         foreach (var p in Parameters)
         {

@@ -19,7 +19,23 @@ public sealed partial class TransformerModel
     {
         var config = ModelConfigJson.Load(directory);
         config.Validate(Path.Combine(directory, ModelConfigJson.FileName));
-        using var checkpoint = Checkpoint.Open(directory);
+        return FromWeights(config, directory);
+    }
+
+    /// <summary>
+    /// Reads weights that are stored apart from their <c>config.json</c> (a training checkpoint's step folder) into a
+    /// model of <paramref name="config"/>, with every expected tensor's shape checked as <see cref="Load"/> does.
+    /// </summary>
+    /// <param name="config">The model's shape.</param>
+    /// <param name="weights">A folder with <c>model.safetensors</c> or its shards, or one <c>.safetensors</c> file.</param>
+    /// <exception cref="FileNotFoundException">The weights are missing.</exception>
+    /// <exception cref="KeyNotFoundException">A tensor is missing; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A tensor is misshapen or the config invalid; the message names it.</exception>
+    public static TransformerModel FromWeights(ModelConfig config, string weights)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        using var checkpoint = Checkpoint.Open(weights);
         var ps = new ParameterSet();
         try
         {

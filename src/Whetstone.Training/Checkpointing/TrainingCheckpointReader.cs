@@ -49,7 +49,26 @@ internal static class TrainingCheckpointReader
     /// <summary>Checks that every file the manifest lists exists with the recorded size and SHA-256.</summary>
     public static void VerifyFiles(string directory, CheckpointManifest manifest)
     {
-        foreach (var f in manifest.Files)
+        VerifyListed(directory, manifest.Files);
+        foreach (var required in new[] { OptimizerTensors, OptimizerJson, TrainerState })
+            if (!manifest.Files.Any(f => f.Name == required))
+                throw new CorruptCheckpointException(Path.Combine(directory, Manifest), $"it does not list {required}.");
+        RequireWeights(directory, manifest);
+    }
+
+    /// <summary>
+    /// Checks only the weights the manifest lists (<c>model.safetensors</c>, or the shard index and its shards):
+    /// for readers that use the weights alone, which should not fail on a damaged optimizer file.
+    /// </summary>
+    public static void VerifyWeights(string directory, CheckpointManifest manifest)
+    {
+        RequireWeights(directory, manifest);
+        VerifyListed(directory, manifest.Files.Where(f => IsWeightsFile(f.Name)));
+    }
+
+    private static void VerifyListed(string directory, IEnumerable<CheckpointFile> files)
+    {
+        foreach (var f in files)
         {
             var path = Path.Combine(directory, f.Name);
             if (!File.Exists(path)) throw new CorruptCheckpointException(path, "the file is listed in the manifest but missing.");
@@ -59,12 +78,18 @@ internal static class TrainingCheckpointReader
             if (!string.Equals(actual.Sha256, f.Sha256, StringComparison.OrdinalIgnoreCase))
                 throw new CorruptCheckpointException(path, $"its SHA-256 is {actual.Sha256}; the manifest recorded {f.Sha256}.");
         }
-        foreach (var required in new[] { OptimizerTensors, OptimizerJson, TrainerState })
-            if (!manifest.Files.Any(f => f.Name == required))
-                throw new CorruptCheckpointException(Path.Combine(directory, Manifest), $"it does not list {required}.");
+    }
+
+    private static void RequireWeights(string directory, CheckpointManifest manifest)
+    {
         if (!manifest.Files.Any(f => f.Name is Checkpoint.SingleFileName or Checkpoint.IndexFileName))
             throw new CorruptCheckpointException(Path.Combine(directory, Manifest), $"it lists neither {Checkpoint.SingleFileName} nor {Checkpoint.IndexFileName}.");
     }
+
+    /// <summary>model.safetensors, model.safetensors.index.json or a shard (model-00001-of-00003.safetensors).</summary>
+    private static bool IsWeightsFile(string name) =>
+        name == Checkpoint.IndexFileName
+        || (name.StartsWith("model", StringComparison.Ordinal) && name.EndsWith(".safetensors", StringComparison.Ordinal));
 
     /// <summary>Validates <paramref name="directory"/> against <paramref name="state"/> and then restores it.</summary>
     public static ResumePoint Load(string directory, TrainingState state)

@@ -127,6 +127,24 @@ public sealed class TrainingCheckpoints
     }
 
     /// <summary>
+    /// Checks a checkpoint's weights without loading anything: reads its manifest and compares the size and SHA-256 of
+    /// every weights file it lists (<c>model.safetensors</c>, or the shard index and its shards) with the recorded ones.
+    /// The optimizer and trainer-state files are not read, so exporting the weights does not depend on them.
+    /// </summary>
+    /// <param name="checkpointDirectory">A <c>step-N</c> folder.</param>
+    /// <returns>The manifest.</returns>
+    /// <exception cref="CorruptCheckpointException">The manifest is missing or malformed, or a weights file is missing,
+    /// truncated or altered; the message names the file.</exception>
+    public static CheckpointManifest VerifyWeights(string checkpointDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointDirectory);
+        var directory = Path.GetFullPath(checkpointDirectory);
+        var manifest = TrainingCheckpointReader.ReadManifest(directory);
+        TrainingCheckpointReader.VerifyWeights(directory, manifest);
+        return manifest;
+    }
+
+    /// <summary>
     /// The SHA-256 (lower-case hex) that <see cref="Save"/> records for <paramref name="configJson"/>: compare it with
     /// <see cref="ResumePoint.ConfigSha256"/> to tell whether a resumed run uses the config it was saved with.
     /// </summary>

@@ -54,10 +54,22 @@ public static class RecipeModels
             return (TransformerModel.Load(m.Path), ChatFormatter.FromDirectory(m.Path));
         }
         var chat = ChatFormatter.FromDirectory(m.Tokenizer!);
-        var shape = ShapeFor(m.Shape!)!;
+        return (TransformerModel.Create(ConfigFor(m, chat.Tokenizer.VocabSize), m.Seed), chat);
+    }
+
+    /// <summary>
+    /// The config a from-scratch <c>model.shape</c> is built with: the shape with the recipe's size overrides and
+    /// <paramref name="vocabSize"/> (its tokenizer's) ids. Exporting a checkpoint of an unfinished run rebuilds it here.
+    /// </summary>
+    /// <exception cref="RecipeException">model.shape is not set or not a known shape.</exception>
+    public static ModelConfig ConfigFor(RecipeModel m, int vocabSize)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var shape = (m.Shape is null ? null : ShapeFor(m.Shape))
+            ?? throw new RecipeException($"model.shape: '{m.Shape}' is not a known shape (one of: {string.Join(", ", ShapeNames)})");
         var config = shape with
         {
-            VocabSize = chat.Tokenizer.VocabSize,
+            VocabSize = vocabSize,
             HiddenSize = m.HiddenSize > 0 ? m.HiddenSize : shape.HiddenSize,
             HeadDim = m.HiddenSize > 0 ? m.HiddenSize / shape.NumHeads : shape.HeadDim,
             IntermediateSize = m.IntermediateSize > 0 ? m.IntermediateSize : shape.IntermediateSize,
@@ -65,6 +77,6 @@ public static class RecipeModels
             MaxPositionEmbeddings = Math.Max(shape.MaxPositionEmbeddings, 2048),
         };
         config.Validate($"model.shape {m.Shape}");
-        return (TransformerModel.Create(config, m.Seed), chat);
+        return config;
     }
 }

@@ -115,19 +115,19 @@ public static class RecipeRunner
         if (lora is null)
         {
             model.Save(saved);
-            CopyTokenizerFiles(tokenizerDir, saved);
+            TokenizerFiles.Copy(tokenizerDir, saved);
             log.WriteLine($"saved {saved}");
             return saved;
         }
         lora.Save(saved);
-        CopyTokenizerFiles(tokenizerDir, saved);
+        TokenizerFiles.Copy(tokenizerDir, saved);
         log.WriteLine($"saved the LoRA adapter to {saved} (base: {recipe.Model.Path})");
         if (recipe.Lora!.Merge)
         {
             string merged = Path.Combine(saved, "merged");
             lora.Merge();   // W += scaling·B·A in place: the run is over, the base is not needed any more
             model.Save(merged);
-            CopyTokenizerFiles(tokenizerDir, merged);
+            TokenizerFiles.Copy(tokenizerDir, merged);
             log.WriteLine($"saved the merged model to {merged}");
         }
         return saved;
@@ -151,13 +151,4 @@ public static class RecipeRunner
     }
 
     private static string Last(IReadOnlyList<double> xs) => xs.Count == 0 ? "n/a" : xs[^1].ToString("F4", CultureInfo.InvariantCulture);
-
-    private static void CopyTokenizerFiles(string from, string to)
-    {
-        foreach (var name in new[] { "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json" })
-        {
-            string src = Path.Combine(from, name), dst = Path.Combine(to, name);
-            if (File.Exists(src) && !File.Exists(dst)) File.Copy(src, dst);
-        }
-    }
 }

@@ -1,18 +1,13 @@
 using Whetstone.Cli.Tests.Infrastructure;
+using Whetstone.Cli.Tests.Models;
 
 namespace Whetstone.Cli.Tests.Verbs;
 
 public class TrainTests
 {
-    private static readonly string SftRecipe = Path.Combine(Repository.Root, "recipes", "sft-calc-tiny.yaml");
+    private static readonly string SftRecipe = TinySftRun.SftRecipe;
 
-    /// <summary>Overrides that shrink recipes/sft-calc-tiny.yaml to a 64-wide model, a 400-id tokenizer and 4 steps.</summary>
-    private static string[] TinySft(TempDirectory dir, string data) =>
-    [
-        $"output_dir={dir.File("run")}", $"model.tokenizer={dir.File("tokenizer")}", "model.vocab_size=400",
-        "model.hidden_size=64", "model.intermediate_size=128", "sft.max_steps=4", "sft.warmup_steps=1", "sft.save_every=2",
-        $"data.train=[{data}]",
-    ];
+    private static string[] TinySft(TempDirectory dir, string data) => TinySftRun.Overrides(dir.File("run"), dir.File("tokenizer"), data);
 
     [Fact]
     public async Task Train_sft_runs_the_recipe_with_overrides_and_report_renders_the_run()
