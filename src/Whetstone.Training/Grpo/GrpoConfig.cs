@@ -39,6 +39,12 @@ public sealed record GrpoConfig
     /// <summary>Size of the pool of train-split tasks the steps walk through (in a seeded order per epoch).</summary>
     public int TrainTasks { get; init; } = 10_000;
 
+    /// <summary>
+    /// Train-split tasks skipped before the pool starts. Set it to the number of tasks whose expert episodes were the
+    /// SFT data: on those the SFT model may recite memorised answers, so their rewards say little about the policy.
+    /// </summary>
+    public int TrainTaskOffset { get; init; }
+
     /// <summary>Sampling temperature of the rollouts. At 1 the behaviour log-probs are exactly the sampling distribution's.</summary>
     public float Temperature { get; init; } = 1f;
 
@@ -167,6 +173,7 @@ public sealed record GrpoConfig
         Check(GroupSize >= 2, $"GroupSize must be ≥ 2 (advantages compare rollouts of one task), got {GroupSize}.");
         Check(OversampleTasks >= 0, $"OversampleTasks must be ≥ 0, got {OversampleTasks}.");
         Check(OversampleTasks == 0 || SkipZeroVarianceGroups, "OversampleTasks needs SkipZeroVarianceGroups: the extra tasks replace groups that would be skipped.");
+        Check(TrainTaskOffset >= 0, $"TrainTaskOffset must be ≥ 0, got {TrainTaskOffset}.");
         Check(TrainTasks >= TasksPerStep + OversampleTasks, $"TrainTasks ({TrainTasks}) must be ≥ TasksPerStep + OversampleTasks ({TasksPerStep + OversampleTasks}).");
         Check(Temperature > 0 && float.IsFinite(Temperature), $"Temperature must be > 0 for rollouts, got {Temperature}.");
         Check(TopP > 0 && TopP <= 1, $"TopP must be in (0, 1], got {TopP}.");

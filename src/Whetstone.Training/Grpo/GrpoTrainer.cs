@@ -117,7 +117,7 @@ public sealed class GrpoTrainer : IDisposable
         _schedule = config.Schedule.Build(config.LearningRate, config.WarmupSteps, updates, config.MinLrRatio);
         Policy = new LocalPolicy(model, chat);
         _sequences = new RolloutSequenceBuilder(chat, config.MaxLength);
-        _taskPool = environment.Tasks(DataSplit.Train, config.TrainTasks);
+        _taskPool = environment.Tasks(DataSplit.Train, config.TrainTasks, config.TrainTaskOffset);
         if (_taskPool.Count < config.TasksPerStep + config.OversampleTasks)
             throw new ArgumentException($"GrpoTrainer: environment '{environment.Name}' has {_taskPool.Count} train tasks, fewer than TasksPerStep + OversampleTasks ({config.TasksPerStep + config.OversampleTasks}).");
     }

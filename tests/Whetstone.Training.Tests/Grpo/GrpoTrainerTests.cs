@@ -311,6 +311,18 @@ public sealed class GrpoTrainerTests(SmallCalcCorpus fixture) : IClassFixture<Sm
     }
 
     [Fact]
+    public void The_pool_starts_after_the_offset()
+    {
+        using var model = NewModel();
+        using var trainer = NewTrainer(model, Small() with { TrainTasks = 6, TasksPerStep = 4, TrainTaskOffset = 100 });
+        var ids = trainer.TasksForStep(0).Concat(trainer.TasksForStep(1)).Take(6).Select(t => t.Id).Order().ToList();
+        var expected = _corpus.Factory.Tasks(Whetstone.Agents.Environments.DataSplit.Train, 6, 100).Select(t => t.Id).Order().ToList();
+        Assert.Equal(expected, ids);
+        Assert.DoesNotContain(_corpus.Factory.Tasks(Whetstone.Agents.Environments.DataSplit.Train, 100)[0].Id, ids);
+        Assert.Contains("TrainTaskOffset", Assert.Throws<ArgumentException>(() => (Small() with { TrainTaskOffset = -1 }).Validate()).Message);
+    }
+
+    [Fact]
     public void Invalid_settings_are_rejected_by_name()
     {
         Assert.Contains("GroupSize", Assert.Throws<ArgumentException>(() => (Small() with { GroupSize = 1 }).Validate()).Message);
