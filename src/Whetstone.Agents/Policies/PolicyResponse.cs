@@ -14,6 +14,13 @@ public sealed record PolicyResponse
     /// <summary>Log-probability of each generated id under the sampling policy.</summary>
     public IReadOnlyList<float>? LogProbs { get; init; }
 
+    /// <summary>
+    /// Training weight of the turn, copied to <see cref="Trajectories.ActionStep.Weight"/>: a scripted expert sets 0 on
+    /// the moves it made at random for state coverage, so that SFT learns to recover from them without imitating them
+    /// (as in DART's noise injection). Null: the default, train on it.
+    /// </summary>
+    public int? Weight { get; init; }
+
     /// <summary>Why generation stopped: <c>stop</c>, <c>length</c>, <c>tool_calls</c>.</summary>
     public string? FinishReason { get; init; }
 

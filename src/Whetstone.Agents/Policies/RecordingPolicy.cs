@@ -103,7 +103,7 @@ public sealed class RecordingPolicy : IPolicy
         }
         if (e.Response is { } r)
         {
-            var step = new ActionStep(r.Action) { TokenIds = r.TokenIds, LogProbs = r.LogProbs };
+            var step = new ActionStep(r.Action) { TokenIds = r.TokenIds, LogProbs = r.LogProbs, Weight = r.Weight };
             var native = WhetTrajectoryFormat.Instance.Write(new Trajectory { Id = "x", Steps = [step] })["steps"]![0]!.DeepClone().AsObject();
             native.Remove("kind");
             if (r.FinishReason is not null) native["finish_reason"] = r.FinishReason;

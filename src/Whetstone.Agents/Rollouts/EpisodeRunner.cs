@@ -53,7 +53,7 @@ internal sealed class EpisodeRunner(IEnvironmentFactory factory, PolicySource po
                 var action = response.Action;
                 messages.Add(action.ToMessage());
                 int actionIndex = steps.Count;
-                steps.Add(new ActionStep(action) { TokenIds = response.TokenIds, LogProbs = response.LogProbs });
+                steps.Add(new ActionStep(action) { TokenIds = response.TokenIds, LogProbs = response.LogProbs, Weight = response.Weight });
 
                 stage = $"environment step (turn {turns})";
                 var step = await WithTimeout(ct => environment.StepAsync(action, ct).AsTask(), cancellationToken).ConfigureAwait(false);

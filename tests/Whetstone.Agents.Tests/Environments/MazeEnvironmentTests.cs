@@ -1,3 +1,5 @@
+using Whetstone.Agents.Rollouts;
+using Whetstone.Agents.Policies;
 using Whetstone.Agents.Environments;
 using Whetstone.Agents.Environments.Maze;
 using Whetstone.Agents.Messages;
@@ -71,6 +73,27 @@ public class MazeEnvironmentTests(ITestOutputHelper output)
         // Seeded by the task: the same noisy episodes again.
         var again = await EpisodeLoop.RunExpertAsync(new MazeEnvironmentFactory(new MazeOptions { Size = 3, ExpertNoisePercent = 20 }), tasks);
         Assert.Equal(noisy.Select(r => r.Turns), again.Select(r => r.Turns));
+    }
+
+    [Fact]
+    public async Task The_experts_random_moves_are_recorded_with_weight_zero_and_its_own_moves_without()
+    {
+        async Task<List<Trajectory>> Play(int noise)
+        {
+            var factory = new MazeEnvironmentFactory(new MazeOptions { Size = 3, ExpertNoisePercent = noise });
+            var runner = new RolloutRunner(factory, PolicySource.Expert(factory), new RolloutOptions { MaxParallelism = 2 });
+            var list = new List<Trajectory>();
+            await foreach (var t in runner.RunAsync(factory.Tasks(DataSplit.Test, 30)))
+                list.Add(t);
+            return list;
+        }
+        static IEnumerable<ActionStep> Actions(IEnumerable<Trajectory> ts) => ts.SelectMany(t => t.Steps.OfType<ActionStep>());
+
+        Assert.All(Actions(await Play(0)), a => Assert.Null(a.Weight));
+        var noisy = Actions(await Play(20)).ToList();
+        Assert.All(noisy, a => Assert.True(a.Weight is null or 0));
+        double share = noisy.Count(a => a.Weight == 0) / (double)noisy.Count;
+        Assert.InRange(share, 0.12, 0.28); // ~20% of the moves are drawn at random
     }
 
     [Fact]

@@ -37,7 +37,7 @@ internal sealed class MazeExpertPolicy(MazeEnvironment environment) : IPolicy
         var roll = _noise.Next(0, 100);
         var randomDirection = (MazeDirection)_noise.Next(0, 4);
         if (roll < environment.Options.ExpertNoisePercent)
-            return Task.FromResult(Move(turn, randomDirection));
+            return Task.FromResult(Move(turn, randomDirection) with { Weight = 0 });
 
         var layout = environment.Layout;
         var forward = Enum.GetValues<MazeDirection>()
