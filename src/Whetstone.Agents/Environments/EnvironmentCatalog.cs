@@ -56,8 +56,12 @@ public static class EnvironmentCatalog
             [
                 EnvironmentOption.Integer("size", "maze cells per side (grid is 2*size+1 squares)", 4, 2, 12),
                 EnvironmentOption.Integer("expert_noise", "percent of the expert's moves made at random (recovery data)", 0, 0, 90),
+                EnvironmentOption.Choice("reward", "goal: 1 or 0; progress: 0.5 x the distance closed when the goal is missed", "goal", "goal", "progress"),
             ],
-            o => new MazeEnvironmentFactory(new MazeOptions { Size = Int(o, "size"), ExpertNoisePercent = Int(o, "expert_noise") })),
+            o => new MazeEnvironmentFactory(new MazeOptions
+            {
+                Size = Int(o, "size"), ExpertNoisePercent = Int(o, "expert_noise"), ProgressReward = o["reward"] == "progress",
+            })),
         new(SearchQaEnvironmentFactory.EnvironmentName,
             "Multi-hop questions over a generated encyclopedia (BM25 search). Reward exact match, or F1 by option.",
             ["search", "answer"],

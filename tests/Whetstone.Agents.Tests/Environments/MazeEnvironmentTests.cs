@@ -97,6 +97,28 @@ public class MazeEnvironmentTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Progress_reward_credits_the_distance_closed_and_leaves_success_alone()
+    {
+        var goal = new MazeEnvironmentFactory(new MazeOptions { Size = 3 });
+        var progress = new MazeEnvironmentFactory(new MazeOptions { Size = 3, ProgressReward = true });
+        var tasks = goal.Tasks(DataSplit.Test, 60);
+        var plain = await EpisodeLoop.RunAsync(goal, t => new RandomActionPolicy(t.Seed), tasks);
+        var shaped = await EpisodeLoop.RunAsync(progress, t => new RandomActionPolicy(t.Seed), tasks);
+
+        Assert.Equal(plain.Select(r => r.Success), shaped.Select(r => r.Success));
+        for (int i = 0; i < tasks.Count; i++)
+        {
+            var p = shaped[i].Metrics["progress"];
+            Assert.Equal(plain[i].Metrics["progress"], p);
+            Assert.InRange(p, 0, 1);
+            Assert.Equal(plain[i].Success == true ? 1 : 0, plain[i].Reward);
+            Assert.Equal(shaped[i].Success == true ? 1 : 0.5 * p, shaped[i].Reward, 12);
+        }
+        Assert.Contains(shaped, r => r.Success != true && r.Reward > 0); // random walks get partway
+        Assert.All(await EpisodeLoop.RunExpertAsync(progress, tasks), r => Assert.Equal(1, r.Reward));
+    }
+
+    [Fact]
     public async Task WallsBlockAndTheViewShowsTheNeighbourhood()
     {
         var environment = (MazeEnvironment)Factory.Create();

@@ -90,9 +90,11 @@ public sealed class MazeEnvironment : IEnvironment
         if (!_reached)
             observations.Add(new Observation { Source = ObservationSource.Environment, Content = "Out of moves: the goal was not reached." });
         var shortest = _layout.Distances(_layout.Start)[_layout.Goal];
+        var progress = _reached ? 1 : Math.Max(0, shortest - _layout.Distances(Position)[_layout.Goal]) / (double)shortest;
         var metrics = new Dictionary<string, double>(_tools.Counts.ToMetrics())
         {
             ["moves"] = _used,
+            ["progress"] = progress,
             ["shortest_path"] = shortest,
             ["path_efficiency"] = _reached ? (double)shortest / _used : 0,
             ["turns"] = _turns,
@@ -100,7 +102,7 @@ public sealed class MazeEnvironment : IEnvironment
         return ValueTask.FromResult(new EnvironmentStep
         {
             Observations = observations,
-            Reward = _reached ? 1 : 0,
+            Reward = _reached ? 1 : Options.ProgressReward ? 0.5 * progress : 0,
             Done = true,
             Success = _reached,
             Metrics = metrics,

@@ -16,4 +16,12 @@ public sealed record MazeOptions
     /// episodes show mistakes and the expert carrying on from wherever it ended up (DAgger-style recovery data).
     /// </summary>
     public int ExpertNoisePercent { get; init; }
+
+    /// <summary>
+    /// Partial credit for an episode that ends short of the goal: reward 0.5 × the share of the start's shortest-path
+    /// distance to the goal that the agent closed (never below 0), instead of 0. Reaching the goal is still 1 and is
+    /// still the only Success. Why: with a 0/1 outcome over 6–40 moves, GRPO on the tiny maze models could not tell a
+    /// near miss from wandering off (docs/grpo.md); the distance is a denser, still verifiable signal.
+    /// </summary>
+    public bool ProgressReward { get; init; }
 }
