@@ -17,6 +17,18 @@ internal sealed class TaskRandom(ulong seed)
         return new TaskRandom(state);
     }
 
+    /// <summary>
+    /// A seed part from text (FNV-1a over its UTF-16 code units): stable across processes and .NET versions, unlike
+    /// <see cref="string.GetHashCode()"/>. For <see cref="From"/>, e.g. an environment name or a maze's layout.
+    /// </summary>
+    public static long StableHash(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+            hash = (hash ^ c) * 1099511628211UL;
+        return (long)hash;
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

@@ -46,7 +46,7 @@ internal static class TaskSplits
     /// </summary>
     public static T Generate<T>(string environment, DataSplit split, int seed, Func<TaskRandom, T> generate, Func<T, string> content)
     {
-        var salt = StableHash(environment);
+        var salt = TaskRandom.StableHash(environment);
         for (var attempt = 0; attempt < 10_000; attempt++)
         {
             var candidate = generate(TaskRandom.From(salt, (long)split, seed, attempt));
@@ -55,13 +55,5 @@ internal static class TaskSplits
         }
         throw new InvalidOperationException(
             $"{environment}: no task of the {split} split found for seed {seed}; the task space is too small.");
-    }
-
-    private static long StableHash(string text)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in text)
-            hash = (hash ^ c) * 1099511628211UL;
-        return (long)hash;
     }
 }

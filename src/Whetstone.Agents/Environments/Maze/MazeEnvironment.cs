@@ -102,7 +102,7 @@ public sealed class MazeEnvironment : IEnvironment
         return ValueTask.FromResult(new EnvironmentStep
         {
             Observations = observations,
-            Reward = _reached ? 1 : Options.ProgressReward ? 0.5 * progress : 0,
+            Reward = _reached ? 1 : _options.ProgressReward ? 0.5 * progress : 0,
             Done = true,
             Success = _reached,
             Metrics = metrics,

@@ -25,7 +25,7 @@ internal sealed class MazeExpertPolicy(MazeEnvironment environment) : IPolicy
         {
             _visited.Clear();
             _path.Clear();
-            _noise = TaskRandom.From(StableHash(environment.Layout.Content), 0x6E6F697365);
+            _noise = TaskRandom.From(TaskRandom.StableHash(environment.Layout.Content), 0x6E6F697365);
         }
         var here = environment.Position;
         if (_path.Count == 0 || _path.Peek() != here)
@@ -79,12 +79,5 @@ internal sealed class MazeExpertPolicy(MazeEnvironment environment) : IPolicy
     {
         var call = new ToolCall($"call_{turn}", "move", JsonSerializer.Serialize(new { direction = direction.ToString().ToLowerInvariant() }));
         return new PolicyResponse { Action = AgentAction.Call(call), FinishReason = "tool_calls" };
-    }
-
-    private static long StableHash(string text)
-    {
-        ulong h = 14695981039346656037;
-        foreach (var c in text) h = (h ^ c) * 1099511628211;
-        return (long)h;
     }
 }
