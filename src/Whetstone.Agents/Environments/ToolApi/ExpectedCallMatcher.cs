@@ -8,12 +8,10 @@ namespace Whetstone.Agents.Environments.ToolApi;
 /// Decides whether a call the agent made satisfies an <see cref="ExpectedCall"/>: the same tool, and every
 /// expected argument present with an equal value. Strings compare case-insensitively after trimming, numbers
 /// within half a cent (money is shown with two decimals), arrays as multisets. Extra optional arguments are fine.
+/// It sees only calls the <see cref="Tools.ToolBox"/> accepted, so their arguments parse and repeat no key.
 /// </summary>
 internal static class ExpectedCallMatcher
 {
-    // JsonObject throws on a repeated key only when first read; refusing it at parse time keeps that a non-match.
-    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
-
     public static bool Matches(ExpectedCall expected, ToolCall actual)
     {
         if (actual.Name != expected.Name)
@@ -21,9 +19,9 @@ internal static class ExpectedCallMatcher
         JsonNode? parsed;
         try
         {
-            parsed = JsonNode.Parse(string.IsNullOrWhiteSpace(actual.ArgumentsJson) ? "{}" : actual.ArgumentsJson, documentOptions: Strict);
+            parsed = JsonNode.Parse(string.IsNullOrWhiteSpace(actual.ArgumentsJson) ? "{}" : actual.ArgumentsJson);
             if (parsed is JsonValue v && v.TryGetValue(out string? inner))
-                parsed = JsonNode.Parse(inner, documentOptions: Strict);
+                parsed = JsonNode.Parse(inner);
         }
         catch (JsonException)
         {
