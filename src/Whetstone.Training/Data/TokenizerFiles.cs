@@ -18,16 +18,19 @@ public static class TokenizerFiles
     public static IReadOnlyList<string> MissingFrom(string directory) =>
         Required.Where(name => !File.Exists(Path.Combine(directory, name))).ToList();
 
-    /// <summary>Copies every tokenizer file <paramref name="from"/> has into <paramref name="to"/>, keeping any already there.</summary>
+    /// <summary>
+    /// Copies every tokenizer file <paramref name="from"/> has into <paramref name="to"/>, keeping any already there
+    /// unless <paramref name="overwrite"/> (a directory rewritten in place, such as a demo run's model/).
+    /// </summary>
     /// <returns>The names copied.</returns>
-    public static IReadOnlyList<string> Copy(string from, string to)
+    public static IReadOnlyList<string> Copy(string from, string to, bool overwrite = false)
     {
         var copied = new List<string>();
         foreach (var name in Required.Concat(Optional))
         {
             string src = Path.Combine(from, name), dst = Path.Combine(to, name);
-            if (!File.Exists(src) || File.Exists(dst)) continue;
-            File.Copy(src, dst);
+            if (!File.Exists(src) || (!overwrite && File.Exists(dst))) continue;
+            File.Copy(src, dst, overwrite);
             copied.Add(name);
         }
         return copied;

@@ -104,7 +104,7 @@ public static class CalcDemo
         }).Train(expertTrain);
         log.WriteLine($"  {(sft.StoppedEarly ? "stopped at" : "ran")} step {sft.Steps}, final loss {sft.StepLosses[^1]:F4}, {sft.TokensPerSecond:N0} tokens/s");
         model.Save(Path.Combine(dir, "sft-model"));
-        CopyTokenizer(tokenizerDir, Path.Combine(dir, "sft-model"));
+        TokenizerFiles.Copy(tokenizerDir, Path.Combine(dir, "sft-model"), overwrite: true);
         Lap("sft");
         Banner($"   evaluating SFT on {o.EvalTasks} held-out test tasks (greedy)");
         IReadOnlyList<Trajectory> sftEval;
@@ -135,7 +135,7 @@ public static class CalcDemo
                       $"(generate {grpo.GenerationSeconds:F0} s, train {grpo.TrainingSeconds:F0} s)");
         var modelDir = Path.Combine(dir, "model");
         model.Save(modelDir);
-        CopyTokenizer(tokenizerDir, modelDir);
+        TokenizerFiles.Copy(tokenizerDir, modelDir, overwrite: true);
         Lap("grpo");
 
         // 5. Evaluation of all four policies on the same test tasks.
@@ -188,12 +188,6 @@ public static class CalcDemo
     /// <summary>Up to n solved and n unsolved episodes, interleaved, so the report shows both.</summary>
     private static IEnumerable<Trajectory> Samples(IReadOnlyList<Trajectory> episodes, int n) =>
         episodes.Where(t => t.Success == true).Take((n + 1) / 2).Concat(episodes.Where(t => t.Success != true).Take(n / 2));
-
-    private static void CopyTokenizer(string from, string to)
-    {
-        foreach (var name in new[] { "tokenizer.json", "tokenizer_config.json" })
-            File.Copy(Path.Combine(from, name), Path.Combine(to, name), overwrite: true);
-    }
 
     private static JsonObject ConfigSnapshot(DemoOptions o) => new()
     {
