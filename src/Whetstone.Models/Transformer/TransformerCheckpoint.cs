@@ -19,7 +19,7 @@ public sealed partial class TransformerModel
     {
         var config = ModelConfigJson.Load(directory);
         config.Validate(Path.Combine(directory, ModelConfigJson.FileName));
-        return FromWeights(config, directory);
+        return ReadWeights(config, directory);
     }
 
     /// <summary>
@@ -35,6 +35,12 @@ public sealed partial class TransformerModel
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        return ReadWeights(config, weights);
+    }
+
+    /// <summary>Every tensor <paramref name="config"/> implies, read from <paramref name="weights"/> with its shape checked.</summary>
+    private static TransformerModel ReadWeights(ModelConfig config, string weights)
+    {
         using var checkpoint = Checkpoint.Open(weights);
         var ps = new ParameterSet();
         try

@@ -39,12 +39,15 @@ public static class CheckpointExporter
         var manifest = TrainingCheckpoints.VerifyWeights(folder);
         if (manifest.Step != step)
             throw new CorruptCheckpointException(Path.Combine(folder, "manifest.json"), $"it records step {manifest.Step}, but the folder is that of step {step}.");
-        var source = HoldsLoraAdapters(folder) ? RunModelSource.ForLora(run) : RunModelSource.ForFullModel(run);
+        IReadOnlyList<string> tensorNames;
+        using (var weights = Checkpoint.Open(folder))
+            tensorNames = weights.Names.ToList();
+        var source = HoldsLoraAdapters(tensorNames) ? RunModelSource.ForLora(run) : RunModelSource.ForFullModel(run);
 
         var staging = ExportDirectory.CreateStaging(output);
         try
         {
-            long parameters = source.Lora is null ? WriteFullModel(folder, source, staging) : WriteMergedModel(folder, source, staging);
+            long parameters = source.Lora is null ? WriteFullModel(folder, tensorNames, source, staging) : WriteMergedModel(folder, source, staging);
             TokenizerFiles.Copy(source.TokenizerDirectory, staging);
             CheckTokenizer(staging, source);
             var files = Directory.EnumerateFiles(staging).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToList();
@@ -60,13 +63,10 @@ public static class CheckpointExporter
     }
 
     /// <summary>A LoRA trainer checkpoints its adapters under PEFT's names, never the frozen base.</summary>
-    private static bool HoldsLoraAdapters(string folder)
-    {
-        using var weights = Checkpoint.Open(folder);
-        return weights.Names.Any(n => n.StartsWith(LoraParameterNames.Prefix, StringComparison.Ordinal));
-    }
+    private static bool HoldsLoraAdapters(IEnumerable<string> tensorNames) =>
+        tensorNames.Any(n => n.StartsWith(LoraParameterNames.Prefix, StringComparison.Ordinal));
 
-    private static long WriteFullModel(string folder, RunModelSource source, string staging)
+    private static long WriteFullModel(string folder, IReadOnlyList<string> tensorNames, RunModelSource source, string staging)
     {
         TransformerModel model;
         try
@@ -80,14 +80,11 @@ public static class CheckpointExporter
         using (model)
         {
             // The loader ignores extra tensors (an HF lm_head beside tied embeddings); here one means the config is not this run's.
-            using (var weights = Checkpoint.Open(folder))
-            {
-                var extra = weights.Names.Where(n => !model.Parameters.TryGet(n, out _)).Take(3).ToList();
-                if (extra.Count > 0)
-                    throw new CheckpointExportException(
-                        $"the checkpoint {folder} holds tensors the model config {source.ConfigSource} ({Describe(source.Config)}) has no place for: " +
-                        $"{string.Join(", ", extra)}.");
-            }
+            var extra = tensorNames.Where(n => !model.Parameters.TryGet(n, out _)).Take(3).ToList();
+            if (extra.Count > 0)
+                throw new CheckpointExportException(
+                    $"the checkpoint {folder} holds tensors the model config {source.ConfigSource} ({Describe(source.Config)}) has no place for: " +
+                    $"{string.Join(", ", extra)}.");
             model.Save(staging);
             return model.Config.ParameterCount();
         }
