@@ -33,17 +33,17 @@ internal sealed class EpisodeRunner(IEnvironmentFactory factory, PolicySource po
             var policyOptions = new PolicyOptions
             {
                 Tools = reset.Tools,
-                Sampling = options.Sampling with { Seed = episode.Seed },
+                Sampling = options.Sampling,
             };
 
             while (turns < options.MaxTurns)
             {
-                var callOptions = policyOptions;
+                var callOptions = policyOptions with { Sampling = policyOptions.Sampling with { Seed = episode.TurnSeed(turns) } };
                 if (options.MaxGeneratedTokens is int budget)
                 {
                     int left = budget - generatedTokens;
-                    if (left < policyOptions.Sampling.MaxTokens)
-                        callOptions = policyOptions with { Sampling = policyOptions.Sampling with { MaxTokens = left } };
+                    if (left < callOptions.Sampling.MaxTokens)
+                        callOptions = callOptions with { Sampling = callOptions.Sampling with { MaxTokens = left } };
                 }
 
                 stage = $"policy call (turn {turns + 1})";

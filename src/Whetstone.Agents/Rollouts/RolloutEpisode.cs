@@ -30,6 +30,20 @@ public sealed record RolloutEpisode(EnvironmentTask Task, int SampleIndex, int S
         return new RolloutEpisode(task, sampleIndex, (int)(h & 0x7FFF_FFFF));
     }
 
+    /// <summary>
+    /// The sampling seed of policy call <paramref name="turn"/> (0-based) of this episode: <see cref="Seed"/> for the
+    /// first call, a fresh mix of it and the turn for each later one. Why not <see cref="Seed"/> every turn: a seeded
+    /// sampler then draws the same random numbers at every turn, so whenever two turns' token distributions are alike
+    /// it picks the same token again — a bandit agent sampled at temperature 1 pulled one arm all episode, and every
+    /// multi-turn rollout explored far less than its temperature says.
+    /// </summary>
+    public int TurnSeed(int turn)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(turn);
+        if (turn == 0) return Seed;
+        return (int)(Mix((ulong)(uint)Seed ^ ((ulong)(uint)turn << 32)) & 0x7FFF_FFFF);
+    }
+
     // SplitMix64 finalizer: spreads nearby inputs (sample 0, 1, 2 …) over unrelated seeds.
     private static ulong Mix(ulong z)
     {

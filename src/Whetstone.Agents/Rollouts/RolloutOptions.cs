@@ -30,7 +30,7 @@ public sealed record RolloutOptions
     /// </summary>
     public TimeSpan? StepTimeout { get; init; }
 
-    /// <summary>Sampling settings passed to the policy; the runner replaces <see cref="SamplingOptions.Seed"/> with the episode's seed.</summary>
+    /// <summary>Sampling settings passed to the policy; the runner replaces <see cref="SamplingOptions.Seed"/> with a seed per episode and turn (<see cref="RolloutEpisode.TurnSeed"/>).</summary>
     public SamplingOptions Sampling { get; init; } = new();
 
     /// <summary>Base seed: with scripted policies, the same seed, tasks and options give the same trajectories.</summary>

@@ -70,6 +70,39 @@ public class RolloutRunnerTests
     }
 
     [Fact]
+    public async Task EachTurnIsSampledWithItsOwnSeed()
+    {
+        // A seeded sampler given one seed for every turn draws the same random numbers each turn; a LocalPolicy
+        // bandit agent at temperature 1 then pulled a single arm for all 30 pulls. Each call must get its own seed.
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, List<int?>>();
+        var policy = new DelegatePolicy((m, o, _) =>
+        {
+            var task = m[1].Content!;
+            lock (seen) seen.GetOrAdd(task, _ => []).Add(o!.Sampling.Seed);
+            return Task.FromResult(DelegatePolicy.Guess(10));
+        });
+        async Task<List<Trajectory>> Run() => await Collect(
+            new RolloutRunner(Factory, PolicySource.Shared(policy), new RolloutOptions { MaxTurns = 6, SamplesPerTask = 2, Seed = 3 }),
+            Factory.Tasks(DataSplit.Test, 2));
+
+        var trajectories = await Run();
+        var first = seen.ToDictionary(kv => kv.Key, kv => kv.Value.ToList());
+        seen.Clear();
+        await Run();
+
+        Assert.Equal(2, first.Count);
+        foreach (var t in trajectories) // the first turn keeps the episode's seed
+            Assert.Contains(t.Metadata["seed"]!.GetValue<int>(), first[$"Task {t.TaskId}: go."]);
+        var all = first.Values.SelectMany(v => v).ToList();
+        Assert.Equal(2 * 2 * 6, all.Count);
+        Assert.All(all, s => Assert.NotNull(s));
+        Assert.Equal(all.Count, all.Distinct().Count()); // no two turns, samples or tasks share a seed
+        Assert.Equal(first.Keys.Order(), seen.Keys.Order());
+        foreach (var (task, seeds) in first)
+            Assert.Equal(seeds.Order(), seen[task].Order()); // and the seeds are reproducible
+    }
+
+    [Fact]
     public async Task NeverRunsMoreEpisodesAtOnceThanTheBound()
     {
         const int bound = 3;
