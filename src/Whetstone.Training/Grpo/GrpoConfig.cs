@@ -146,11 +146,19 @@ public sealed record GrpoConfig
 
     // ---- Evaluation and checkpoints ----
 
-    /// <summary>Greedy held-out evaluation every this many steps, and before the first and after the last (0: never).</summary>
+    /// <summary>Held-out evaluation every this many steps, and before the first and after the last (0: never).</summary>
     public int EvalEvery { get; init; }
 
-    /// <summary>Test-split tasks in each evaluation (one greedy episode each).</summary>
+    /// <summary>Test-split tasks in each evaluation (one episode each).</summary>
     public int EvalTasks { get; init; } = 100;
+
+    /// <summary>
+    /// Sampling temperature of the held-out evaluations: 0 (greedy, the default) or the temperature of the policy GRPO
+    /// trains (1). Sampled evaluations use <see cref="Seed"/> as the rollout seed, so every evaluation of a run plays the
+    /// same episode seeds and two evaluations differ by the policy, not the dice. Tic-tac-toe in docs/grpo.md is why:
+    /// GRPO's gain there shows in the sampled policy and much less in greedy play.
+    /// </summary>
+    public float EvalTemperature { get; init; }
 
     /// <summary>Save a checkpoint every this many steps, and after the last (0: never; needs <see cref="OutputDir"/>).</summary>
     public int SaveEvery { get; init; }
@@ -191,6 +199,7 @@ public sealed record GrpoConfig
         Check(MaxSequencesPerMicroBatch >= 1, $"MaxSequencesPerMicroBatch must be ≥ 1, got {MaxSequencesPerMicroBatch}.");
         Check(MaxLength >= 2, $"MaxLength must be ≥ 2, got {MaxLength}.");
         Check(EvalEvery >= 0 && EvalTasks >= 1, "EvalEvery must be ≥ 0 and EvalTasks ≥ 1.");
+        Check(EvalTemperature >= 0 && float.IsFinite(EvalTemperature), $"EvalTemperature must be ≥ 0, got {EvalTemperature}.");
         Check(SaveEvery >= 0 && KeepLast >= 1, "SaveEvery must be ≥ 0 and KeepLast ≥ 1.");
         Check(!((SaveEvery > 0 || Resume) && OutputDir is null), "SaveEvery/Resume need an OutputDir.");
     }

@@ -36,7 +36,7 @@ namespace Whetstone.Training.Grpo;
 /// <item>reference log-probs under the frozen reference in a no-grad pass (when β &gt; 0);</item>
 /// <item>μ updates: forward/backward over every micro-batch with <see cref="PolicyLoss"/> (clip-higher, k3 KL,
 ///   token-level mean over the whole step, so the accumulated gradient is the full batch's), clip, AdamW;</item>
-/// <item>metrics.jsonl, periodic greedy held-out evaluation to eval.jsonl, checkpoints.</item>
+/// <item>metrics.jsonl, periodic held-out evaluation (greedy unless <see cref="GrpoConfig.EvalTemperature"/>) to eval.jsonl, checkpoints.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -166,7 +166,7 @@ public sealed class GrpoTrainer : IDisposable
             var report = await EvaluateAsync(c.EvalTasks, cancellationToken).ConfigureAwait(false);
             evaluating += evalClock.Elapsed.TotalSeconds;
             evaluations.Add((atStep, report));
-            evalLog?.Write(atStep, report);
+            evalLog?.Write(atStep, report, c.EvalTemperature);
         }
         if (c.EvalEvery > 0 && step == 0) await Evaluate(0).ConfigureAwait(false);
 
@@ -249,14 +249,14 @@ public sealed class GrpoTrainer : IDisposable
         return groups;
     }
 
-    /// <summary>Greedy (temperature 0) episodes on the first <paramref name="tasks"/> test tasks, one each.</summary>
+    /// <summary>One episode each on the first <paramref name="tasks"/> test tasks, at <see cref="GrpoConfig.EvalTemperature"/> (0: greedy).</summary>
     public async Task<EvaluationReport> EvaluateAsync(int tasks, CancellationToken cancellationToken = default)
     {
         var c = Config;
         var runner = new RolloutRunner(_environment, PolicySource.Shared(Policy, "grpo"), new RolloutOptions
         {
             MaxParallelism = c.RolloutParallelism, MaxTurns = c.MaxTurns, MaxGeneratedTokens = c.MaxEpisodeTokens, Seed = c.Seed,
-            Sampling = new SamplingOptions { Temperature = 0f, MaxTokens = c.MaxTokensPerTurn },
+            Sampling = new SamplingOptions { Temperature = c.EvalTemperature, MaxTokens = c.MaxTokensPerTurn },
         });
         var trajectories = await runner.RunAllAsync(_environment.Tasks(DataSplit.Test, tasks), null, cancellationToken).ConfigureAwait(false);
         return TrajectoryEvaluator.Evaluate(trajectories, policy: "grpo", split: "test");

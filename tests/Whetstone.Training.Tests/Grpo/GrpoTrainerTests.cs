@@ -275,6 +275,7 @@ public sealed class GrpoTrainerTests(SmallCalcCorpus fixture) : IClassFixture<Sm
             Assert.Equal([0L, 2, 3], evals.Select(e => e["step"]!.GetValue<long>()));
             Assert.All(evals, e => Assert.Equal("grpo", e["stage"]!.GetValue<string>()));
             Assert.All(evals, e => Assert.InRange(e["success_rate"]!.GetValue<double>(), 0, 1));
+            Assert.All(evals, e => Assert.Equal(0.0, e["temperature"]!.GetValue<double>())); // greedy unless EvalTemperature says
 
             using (var model = NewModel(4))
             using (var trainer = NewTrainer(model, config with { OutputDir = split, MaxSteps = 2 }))
@@ -329,5 +330,19 @@ public sealed class GrpoTrainerTests(SmallCalcCorpus fixture) : IClassFixture<Sm
         Assert.Contains("ClipLow", Assert.Throws<ArgumentException>(() => (Small() with { ClipLow = 1.5f }).Validate()).Message);
         Assert.Contains("OutputDir", Assert.Throws<ArgumentException>(() => (Small() with { SaveEvery = 1 }).Validate()).Message);
         Assert.Contains("SkipZeroVarianceGroups", Assert.Throws<ArgumentException>(() => (Small() with { OversampleTasks = 2 }).Validate()).Message);
+        Assert.Contains("EvalTemperature", Assert.Throws<ArgumentException>(() => (Small() with { EvalTemperature = -1f }).Validate()).Message);
+    }
+
+    [Fact]
+    public async Task A_sampled_evaluation_replays_the_same_episode_seeds()
+    {
+        // Two evaluations of the same weights at temperature 1 must agree, so that evaluations at different steps of a
+        // run differ by the policy only (GrpoConfig.EvalTemperature).
+        using var model = NewModel(3);
+        using var trainer = NewTrainer(model, Small() with { EvalTemperature = 1f, EvalTasks = 4 });
+        var first = await trainer.EvaluateAsync(4);
+        var second = await trainer.EvaluateAsync(4);
+        Assert.Equal(4, first.Episodes);
+        Assert.Equal(first.ToJson(indented: false), second.ToJson(indented: false));
     }
 }
