@@ -27,7 +27,7 @@ public sealed class DpoLearningTests(WeakCalcStart start, ITestOutputHelper outp
 
         using var trainer = new DpoTrainer(model, c.Chat, new DpoConfig
         {
-            MaxSteps = WeakCalcStart.Int("WHET_DPO_STEPS", 30), PairsPerMicroBatch = 4, LearningRate = 2e-4f, WarmupSteps = 2, Beta = 0.1f,
+            MaxSteps = WeakCalcStart.Int("WHET_DPO_STEPS", 30), PairsPerMicroBatch = 4, LearningRate = 1e-4f, WarmupSteps = 2, Beta = 2f,
             RpoAlpha = WeakCalcStart.Int("WHET_DPO_RPO", 1), Seed = 3, OutputDir = Environment.GetEnvironmentVariable("WHET_DPO_OUT"),
         });
         var heldOutTokens = trainer.Tokenize(heldOut);
