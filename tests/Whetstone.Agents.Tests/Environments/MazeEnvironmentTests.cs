@@ -1,8 +1,8 @@
-using Whetstone.Agents.Rollouts;
-using Whetstone.Agents.Policies;
 using Whetstone.Agents.Environments;
 using Whetstone.Agents.Environments.Maze;
 using Whetstone.Agents.Messages;
+using Whetstone.Agents.Policies;
+using Whetstone.Agents.Rollouts;
 using Whetstone.Agents.Trajectories;
 using Xunit.Abstractions;
 

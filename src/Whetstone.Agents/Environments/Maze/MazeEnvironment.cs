@@ -89,8 +89,9 @@ public sealed class MazeEnvironment : IEnvironment
 
         if (!_reached)
             observations.Add(new Observation { Source = ObservationSource.Environment, Content = "Out of moves: the goal was not reached." });
-        var shortest = _layout.Distances(_layout.Start)[_layout.Goal];
-        var progress = _reached ? 1 : Math.Max(0, shortest - _layout.Distances(Position)[_layout.Goal]) / (double)shortest;
+        var toGoal = _layout.Distances(_layout.Goal); // moves are reversible, so one search serves start and end square
+        var shortest = toGoal[_layout.Start];
+        var progress = _reached ? 1 : Math.Max(0, shortest - toGoal[Position]) / (double)shortest;
         var metrics = new Dictionary<string, double>(_tools.Counts.ToMetrics())
         {
             ["moves"] = _used,
