@@ -30,21 +30,12 @@ internal sealed class EpisodeRunner(IEnvironmentFactory factory, PolicySource po
             stage = "reset";
             reset = await WithTimeout(ct => environment.ResetAsync(episode.Task, ct).AsTask(), cancellationToken).ConfigureAwait(false);
             AddObservations(reset.Observations, steps, messages);
-            var policyOptions = new PolicyOptions
-            {
-                Tools = reset.Tools,
-                Sampling = options.Sampling,
-            };
-
             while (turns < options.MaxTurns)
             {
-                var callOptions = policyOptions with { Sampling = policyOptions.Sampling with { Seed = episode.TurnSeed(turns) } };
-                if (options.MaxGeneratedTokens is int budget)
-                {
-                    int left = budget - generatedTokens;
-                    if (left < callOptions.Sampling.MaxTokens)
-                        callOptions = callOptions with { Sampling = callOptions.Sampling with { MaxTokens = left } };
-                }
+                var sampling = options.Sampling with { Seed = episode.TurnSeed(turns) };
+                if (options.MaxGeneratedTokens is int budget && budget - generatedTokens < sampling.MaxTokens)
+                    sampling = sampling with { MaxTokens = budget - generatedTokens };
+                var callOptions = new PolicyOptions { Tools = reset.Tools, Sampling = sampling };
 
                 stage = $"policy call (turn {turns + 1})";
                 var response = await WithTimeout(ct => policy.RespondAsync(messages, callOptions, ct), cancellationToken).ConfigureAwait(false);
