@@ -44,13 +44,13 @@ internal sealed class EvalLog : IDisposable
         return new EvalLog(path, append: true, stage);
     }
 
-    /// <summary>Appends one evaluation at <paramref name="step"/>, played at <paramref name="temperature"/> when given.</summary>
-    public void Write(long step, EvaluationReport report, double? temperature = null)
+    /// <summary>Appends one evaluation at <paramref name="step"/>, played at <paramref name="temperature"/> (0: greedy).</summary>
+    public void Write(long step, EvaluationReport report, double temperature)
     {
         var row = JsonNode.Parse(report.ToJson(indented: false))!.AsObject();
         row["stage"] = _stage;
         row["step"] = step;
-        if (temperature is { } t) row["temperature"] = t;
+        row["temperature"] = temperature;
         _writer.Write(row.ToJsonString());
         _writer.Write('\n');
         _writer.Flush();

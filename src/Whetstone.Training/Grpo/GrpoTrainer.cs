@@ -250,7 +250,11 @@ public sealed class GrpoTrainer : IDisposable
     }
 
     /// <summary>One episode each on the first <paramref name="tasks"/> test tasks, at <see cref="GrpoConfig.EvalTemperature"/> (0: greedy).</summary>
-    public async Task<EvaluationReport> EvaluateAsync(int tasks, CancellationToken cancellationToken = default)
+    public async Task<EvaluationReport> EvaluateAsync(int tasks, CancellationToken cancellationToken = default) =>
+        TrajectoryEvaluator.Evaluate(await EvaluationEpisodesAsync(tasks, cancellationToken).ConfigureAwait(false), policy: "grpo", split: "test");
+
+    /// <summary>The episodes <see cref="EvaluateAsync"/> scores, for inspection: one per test task, in task order.</summary>
+    public async Task<IReadOnlyList<Trajectory>> EvaluationEpisodesAsync(int tasks, CancellationToken cancellationToken = default)
     {
         var c = Config;
         var runner = new RolloutRunner(_environment, PolicySource.Shared(Policy, "grpo"), new RolloutOptions
@@ -258,8 +262,7 @@ public sealed class GrpoTrainer : IDisposable
             MaxParallelism = c.RolloutParallelism, MaxTurns = c.MaxTurns, MaxGeneratedTokens = c.MaxEpisodeTokens, Seed = c.Seed,
             Sampling = new SamplingOptions { Temperature = c.EvalTemperature, MaxTokens = c.MaxTokensPerTurn },
         });
-        var trajectories = await runner.RunAllAsync(_environment.Tasks(DataSplit.Test, tasks), null, cancellationToken).ConfigureAwait(false);
-        return TrajectoryEvaluator.Evaluate(trajectories, policy: "grpo", split: "test");
+        return await runner.RunAllAsync(_environment.Tasks(DataSplit.Test, tasks), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

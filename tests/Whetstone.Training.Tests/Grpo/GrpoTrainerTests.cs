@@ -336,13 +336,21 @@ public sealed class GrpoTrainerTests(SmallCalcCorpus fixture) : IClassFixture<Sm
     [Fact]
     public async Task A_sampled_evaluation_replays_the_same_episode_seeds()
     {
-        // Two evaluations of the same weights at temperature 1 must agree, so that evaluations at different steps of a
-        // run differ by the policy only (GrpoConfig.EvalTemperature).
+        // At EvalTemperature 1 the evaluation samples (its tokens differ from greedy decoding's), and two evaluations of
+        // the same weights agree, so evaluations at different steps of a run differ by the policy only.
         using var model = NewModel(3);
-        using var trainer = NewTrainer(model, Small() with { EvalTemperature = 1f, EvalTasks = 4 });
-        var first = await trainer.EvaluateAsync(4);
-        var second = await trainer.EvaluateAsync(4);
-        Assert.Equal(4, first.Episodes);
-        Assert.Equal(first.ToJson(indented: false), second.ToJson(indented: false));
+        using var sampled = NewTrainer(model, Small() with { EvalTemperature = 1f });
+        using var greedy = NewTrainer(model, Small());
+        static string Tokens(IReadOnlyList<Trajectory> episodes) => string.Join(" | ", episodes.Select(t =>
+            string.Join(",", t.Steps.OfType<ActionStep>().SelectMany(a => a.TokenIds!))));
+
+        var first = Tokens(await sampled.EvaluationEpisodesAsync(4));
+        var second = Tokens(await sampled.EvaluationEpisodesAsync(4));
+        var greedyTokens = Tokens(await greedy.EvaluationEpisodesAsync(4));
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(greedyTokens, first);
+        Assert.Equal(greedyTokens, Tokens(await greedy.EvaluationEpisodesAsync(4)));
+        Assert.Equal(4, (await sampled.EvaluateAsync(4)).Episodes);
     }
 }
