@@ -27,6 +27,7 @@ public sealed class DpoLearningTests(WeakCalcStart start, ITestOutputHelper outp
 
         using var trainer = new DpoTrainer(model, c.Chat, new DpoConfig
         {
+            // β 2: at 0.1 the log-ratios run away on these tiny models (docs/rft-dpo.md, sessions 4 and 5).
             MaxSteps = WeakCalcStart.Int("WHET_DPO_STEPS", 30), PairsPerMicroBatch = 4, LearningRate = 1e-4f, WarmupSteps = 2, Beta = 2f,
             RpoAlpha = WeakCalcStart.Int("WHET_DPO_RPO", 1), Seed = 3, OutputDir = Environment.GetEnvironmentVariable("WHET_DPO_OUT"),
         });
